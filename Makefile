@@ -1,0 +1,36 @@
+# The two commands a new machine needs: `make run` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+DATA_DIR ?= ./skydir-data
+FUZZ_SECONDS ?= 30
+
+.PHONY: deps configure build test unit integration run fuzz clean
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
+
+unit: build
+	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure -L unit
+
+integration: build
+	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure -L integration
+
+run: build
+	$(BUILD_DIR)/src/app/skydir serve --demo --data-dir $(DATA_DIR)
+
+fuzz: deps
+	@scripts/fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,83 @@
+// Every tunable of the server in one plain struct, with its default. Loaded by app/config
+// (TOML file, then SKYDIR_* environment variables, then command-line flags) and handed down;
+// lower layers read only the part they need.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace skydir {
+
+struct LdapSettings {
+  std::string listen = "0.0.0.0:3389";       // plain LDAP with StartTLS; empty disables
+  std::string listen_tls = "0.0.0.0:3636";   // LDAPS; empty disables
+  std::string suffix = "dc=jumpcloud,dc=com";
+  // Refuse simple binds with a password on a connection that is not TLS-protected
+  // (confidentialityRequired). Off by default: JumpCloud serves 389 in clear text too.
+  bool require_tls_for_bind = false;
+  uint32_t max_pdu_bytes = 4 * 1024 * 1024;       // after a successful bind
+  uint32_t max_pdu_bytes_anonymous = 64 * 1024;   // before any successful bind
+  uint32_t max_ber_depth = 64;                    // nesting of constructed BER elements
+  uint32_t max_filter_depth = 32;                 // nesting of and/or/not
+  uint32_t max_filter_terms = 1024;               // all filter nodes of one search
+  uint32_t max_requested_attributes = 256;
+  uint32_t max_connections = 4096;
+  uint32_t max_connections_per_ip = 512;
+  uint32_t max_outstanding_ops = 64;              // per connection
+  uint32_t idle_timeout_seconds = 900;
+  uint32_t unauthenticated_timeout_seconds = 60;
+  uint32_t pdu_read_timeout_seconds = 30;         // for the rest of a PDU once it started
+  uint32_t max_write_buffer_bytes = 8 * 1024 * 1024;  // unsent results before back-pressure
+  uint32_t max_page_size = 10000;
+  uint32_t max_paged_searches_per_connection = 16;
+  // Server-side cap on entries returned to a non-paged search; 0 means unlimited (JumpCloud's
+  // behaviour, needed by sync tools that abort on sizeLimitExceeded).
+  uint32_t size_limit = 0;
+  uint32_t time_limit_seconds = 3600;  // upper bound on any search, whatever the client asks
+};
+
+struct TlsSettings {
+  std::string cert_file;  // empty: generate a self-signed CA and server cert in <data>/tls/
+  std::string key_file;
+  std::vector<std::string> extra_sans;
+  std::string min_version = "1.2";
+};
+
+struct HttpSettings {
+  std::string listen = "0.0.0.0:8080";
+  std::string listen_tls;  // HTTPS; empty disables
+  uint32_t max_body_bytes = 1024 * 1024;
+  uint32_t max_header_bytes = 16 * 1024;
+  uint32_t request_timeout_seconds = 30;
+};
+
+struct PasswordSettings {
+  // Argon2id cost (libsodium crypto_pwhash); defaults are OWASP's 2023 minimum (m=19 MiB, t=2).
+  uint32_t argon2_ops_limit = 2;
+  uint32_t argon2_mem_limit_kib = 19 * 1024;
+  uint32_t cache_max_entries = 100000;
+  uint32_t cache_ttl_seconds = 600;
+  uint32_t hash_threads = 2;  // the bounded pool that runs hashing off the I/O threads
+};
+
+struct DirectorySettings {
+  uint32_t unix_id_min = 5000;  // first automatically allocated uidNumber/gidNumber
+  uint32_t unix_id_max = 2000000000;
+  std::string default_shell = "/bin/bash";
+  std::string home_prefix = "/home/";
+};
+
+struct Settings {
+  std::string data_dir = "./skydir-data";
+  std::string log_level = "info";
+  uint32_t io_threads = 0;  // 0: one per core
+  uint32_t snapshot_poll_millis = 200;  // how often the change log is followed
+  LdapSettings ldap;
+  TlsSettings tls;
+  HttpSettings http;
+  PasswordSettings password;
+  DirectorySettings directory;
+};
+
+}  // namespace skydir

@@ -1,0 +1,16 @@
+#include "store/store.h"
+
+namespace skydir::store {
+
+std::string_view ChangeKindName(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::kOrg: return "org";
+    case ChangeKind::kUser: return "user";
+    case ChangeKind::kGroup: return "group";
+    case ChangeKind::kLdap: return "ldap";
+    case ChangeKind::kApiKey: return "apikey";
+  }
+  return "org";
+}
+
+}  // namespace skydir::store
