@@ -1,0 +1,85 @@
+// An immutable, indexed picture of one org's LDAP tree (DESIGN §2, §3).
+//
+// Built from the store's OrgData by Build(); never changed afterwards, so any number of
+// threads may read it without locks while a writer builds the next one. Callers hold it by
+// std::shared_ptr<const Snapshot> for as long as they use its entries (a paged search keeps
+// the snapshot it started on).
+//
+// Layout: entry 0 is o=<orgId>,<suffix>; entry 1 is ou=Users under it; users and groups follow,
+// all children of ou=Users.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "directory/model.h"
+#include "dit/entry.h"
+
+namespace skydir::dit {
+
+enum class Scope { kBase = 0, kOneLevel = 1, kSubtree = 2 };
+
+inline constexpr uint32_t kOrgEntry = 0;
+inline constexpr uint32_t kUsersOuEntry = 1;
+
+struct SnapshotOptions {
+  std::string suffix = "dc=jumpcloud,dc=com";
+};
+
+class Snapshot {
+ public:
+  // Builds the tree for `data` under `options.suffix` as of time `now` (microseconds).
+  static std::shared_ptr<const Snapshot> Build(const directory::OrgData& data,
+                                               const SnapshotOptions& options, int64_t now);
+
+  const std::string& org_id() const { return org_id_; }
+  const directory::OrgSettings& settings() const { return settings_; }
+  size_t size() const { return entries_.size(); }
+  const Entry& entry(uint32_t i) const { return entries_[i]; }
+  // When the snapshot must be rebuilt even without a write (an automatic unlock is due);
+  // 0 when never.
+  int64_t refresh_at() const { return refresh_at_; }
+  int64_t built_at() const { return built_at_; }
+
+  // The entry with normalized DN `ndn`.
+  std::optional<uint32_t> FindByNdn(std::string_view ndn) const;
+  // Entries whose indexed attribute `attr` has normalized value `value`; nullptr when the
+  // attribute is not indexed (then the caller scans). An empty vector means no match.
+  const std::vector<uint32_t>* Lookup(Attr attr, std::string_view normalized_value) const;
+  static bool IsIndexed(Attr attr);
+
+  // Entries in scope of `base`, in tree order.
+  void ScopeEntries(uint32_t base, Scope scope, std::vector<uint32_t>* out) const;
+  bool InScope(uint32_t base, Scope scope, uint32_t candidate) const;
+
+  // Nesting, for the in-chain matching rule: direct member groups of a group, and the groups
+  // a user or group is directly in (entry indexes).
+  const std::vector<uint32_t>& MemberGroups(uint32_t group) const;
+  const std::vector<uint32_t>& ParentGroups(uint32_t entry) const;
+  // Every group `entry` belongs to, directly or through nesting.
+  std::vector<uint32_t> TransitiveGroups(uint32_t entry) const;
+  // Every user and group inside `group`, directly or through nesting.
+  std::vector<uint32_t> TransitiveMembers(uint32_t group) const;
+
+ private:
+  friend class SnapshotBuilder;
+  Snapshot() = default;
+
+  std::string org_id_;
+  directory::OrgSettings settings_;
+  std::vector<Entry> entries_;
+  std::unordered_map<std::string, uint32_t> by_ndn_;
+  // One map per indexed attribute: normalized value → entries, ascending.
+  std::vector<std::unordered_map<std::string, std::vector<uint32_t>>> indexes_;
+  std::vector<std::vector<uint32_t>> member_groups_;  // per entry (groups only)
+  std::vector<std::vector<uint32_t>> parent_groups_;  // per entry
+  int64_t refresh_at_ = 0;
+  int64_t built_at_ = 0;
+};
+
+}  // namespace skydir::dit

@@ -1,0 +1,271 @@
+// OrgData → Snapshot: renders users and groups as JumpCloud-shaped entries (DESIGN §2) and
+// builds the indexes.
+#include <algorithm>
+
+#include "common/time.h"
+#include "directory/visibility.h"
+#include "dit/snapshot.h"
+#include "ldap/dn.h"
+
+namespace skydir::dit {
+
+namespace {
+
+constexpr Attr kIndexed[] = {Attr::kObjectClass, Attr::kUid,       Attr::kMail,
+                             Attr::kCn,          Attr::kMember,    Attr::kMemberOf,
+                             Attr::kUidNumber,   Attr::kGidNumber, Attr::kMemberUid};
+
+int IndexSlot(Attr attr) {
+  for (size_t i = 0; i < std::size(kIndexed); ++i) {
+    if (kIndexed[i] == attr) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string EntryUuid(std::string_view id) {
+  // Model ids are 96 random bits; pad to a UUID's 128 so the value is stable and unique.
+  std::string hex = "00000000" + std::string(id);
+  hex.resize(32, '0');
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
+void Add(Entry& e, Attr attr, std::string value) {
+  if (value.empty()) return;
+  e.attributes.push_back({attr, {std::move(value)}});
+}
+
+void AddMany(Entry& e, Attr attr, std::vector<std::string> values) {
+  if (values.empty()) return;
+  e.attributes.push_back({attr, std::move(values)});
+}
+
+void AddOperational(Entry& e, std::string_view id, int64_t created, int64_t updated) {
+  if (!id.empty()) Add(e, Attr::kEntryUuid, EntryUuid(id));
+  if (created) Add(e, Attr::kCreateTimestamp, FormatGeneralizedTime(created));
+  if (updated || created) Add(e, Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
+}
+
+}  // namespace
+
+class SnapshotBuilder {
+ public:
+  SnapshotBuilder(const directory::OrgData& data, const SnapshotOptions& options, int64_t now)
+      : data_(data), options_(options), now_(now), snap_(new Snapshot()) {}
+
+  std::shared_ptr<const Snapshot> Build() {
+    snap_->org_id_ = data_.org.id;
+    snap_->settings_ = data_.org.settings;
+    snap_->built_at_ = now_;
+    view_ = directory::ComputeLdapView(data_, now_);
+    org_dn_ = "o=" + ldap::EscapeDnValue(data_.org.id) + "," + options_.suffix;
+    ou_dn_ = "ou=Users," + org_dn_;
+
+    AddContainers();
+    for (const directory::User& u : data_.users) {
+      if (view_.IsUserVisible(u.id)) user_dn_[u.id] = UserDn(u);
+    }
+    for (const directory::Group& g : data_.groups) {
+      if (view_.IsGroupVisible(g.id)) group_dn_[g.id] = GroupDn(g);
+    }
+    for (const directory::User& u : data_.users) {
+      if (view_.IsUserVisible(u.id)) AddUser(u);
+    }
+    for (const directory::Group& g : data_.groups) {
+      if (view_.IsGroupVisible(g.id)) AddGroup(g);
+    }
+    LinkGroups();
+    Finish();
+    return std::shared_ptr<const Snapshot>(snap_.release());
+  }
+
+ private:
+  std::string UserDn(const directory::User& u) const {
+    return "uid=" + ldap::EscapeDnValue(u.username) + "," + ou_dn_;
+  }
+  std::string GroupDn(const directory::Group& g) const {
+    return "cn=" + ldap::EscapeDnValue(g.name) + "," + ou_dn_;
+  }
+
+  void AddContainers() {
+    Entry org;
+    org.kind = EntryKind::kOrg;
+    org.dn = org_dn_;
+    AddMany(org, Attr::kObjectClass, {"top", "organization"});
+    Add(org, Attr::kO, data_.org.id);
+    AddOperational(org, data_.org.id, data_.org.created, data_.org.updated);
+    Push(std::move(org));
+
+    Entry ou;
+    ou.kind = EntryKind::kUsersOu;
+    ou.dn = ou_dn_;
+    AddMany(ou, Attr::kObjectClass, {"top", "organizationalUnit"});
+    Add(ou, Attr::kOu, "Users");
+    AddOperational(ou, "", data_.org.created, data_.org.updated);
+    Push(std::move(ou));
+  }
+
+  void AddUser(const directory::User& u) {
+    Entry e;
+    e.kind = EntryKind::kUser;
+    e.dn = user_dn_[u.id];
+    e.model_id = u.id;
+    e.password_hash = u.password_hash;
+    e.can_bind = view_.IsUserBindable(u.id);
+    e.binding_user = u.ldap_binding_user;
+    e.locked_until = u.account_locked ? u.locked_until : 0;
+    if (u.account_locked && u.locked_until > now_) {
+      if (snap_->refresh_at_ == 0 || u.locked_until < snap_->refresh_at_) {
+        snap_->refresh_at_ = u.locked_until;
+      }
+    }
+    AddMany(e, Attr::kObjectClass,
+            {"top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount",
+             "shadowAccount", "jumpcloudUser"});
+    Add(e, Attr::kUid, u.username);
+    std::string full = u.first_name;
+    if (!u.last_name.empty()) full += (full.empty() ? "" : " ") + u.last_name;
+    std::string cn = !u.display_name.empty() ? u.display_name : full;
+    Add(e, Attr::kCn, cn.empty() ? u.username : cn);
+    Add(e, Attr::kSn, u.last_name.empty() ? u.username : u.last_name);
+    Add(e, Attr::kGivenName, u.first_name);
+    Add(e, Attr::kDisplayName, u.display_name.empty() ? full : u.display_name);
+    Add(e, Attr::kMail, u.email);
+    Add(e, Attr::kUidNumber, std::to_string(u.unix_uid));
+    Add(e, Attr::kGidNumber, std::to_string(u.unix_guid));
+    Add(e, Attr::kHomeDirectory, u.home_directory);
+    Add(e, Attr::kLoginShell, u.login_shell);
+    Add(e, Attr::kDescription, u.description);
+    Add(e, Attr::kTelephoneNumber, u.phone);
+    Add(e, Attr::kMobile, u.mobile);
+    Add(e, Attr::kTitle, u.title);
+    Add(e, Attr::kDepartmentNumber, u.department);
+    Add(e, Attr::kEmployeeNumber, u.employee_number);
+    if (auto it = view_.member_of.find(u.id); it != view_.member_of.end()) {
+      std::vector<std::string> groups;
+      for (const std::string& gid : it->second) {
+        if (auto g = group_dn_.find(gid); g != group_dn_.end()) groups.push_back(g->second);
+      }
+      AddMany(e, Attr::kMemberOf, std::move(groups));
+    }
+    AddOperational(e, u.id, u.created, u.updated);
+    if (u.password_changed) Add(e, Attr::kPwdChangedTime, FormatGeneralizedTime(u.password_changed));
+    Push(std::move(e));
+  }
+
+  void AddGroup(const directory::Group& g) {
+    Entry e;
+    e.kind = EntryKind::kGroup;
+    e.dn = group_dn_[g.id];
+    e.model_id = g.id;
+    AddMany(e, Attr::kObjectClass, {"top", "groupOfNames", "posixGroup"});
+    Add(e, Attr::kCn, g.name);
+    Add(e, Attr::kDescription, g.description);
+    Add(e, Attr::kGidNumber, std::to_string(g.gid));
+    std::vector<std::string> members, member_uids;
+    for (const std::string& uid : g.member_users) {
+      if (auto it = user_dn_.find(uid); it != user_dn_.end()) {
+        members.push_back(it->second);
+        member_uids.push_back(username_by_id_[uid]);
+      }
+    }
+    for (const std::string& gid : g.member_groups) {
+      if (auto it = group_dn_.find(gid); it != group_dn_.end()) members.push_back(it->second);
+    }
+    AddMany(e, Attr::kMember, std::move(members));
+    AddMany(e, Attr::kMemberUid, std::move(member_uids));
+    AddOperational(e, g.id, g.created, g.updated);
+    Push(std::move(e));
+  }
+
+  void Push(Entry e) {
+    auto ndn = ldap::NormalizeDn(e.dn);
+    e.ndn = ndn.ok() ? std::move(ndn).value() : e.dn;
+    Add(e, Attr::kEntryDn, e.dn);
+    Add(e, Attr::kSubschemaSubentry, "cn=Subschema");
+    Add(e, Attr::kHasSubordinates, e.kind == EntryKind::kUser || e.kind == EntryKind::kGroup
+                                       ? "FALSE" : "TRUE");
+    if (e.kind == EntryKind::kUser) {
+      username_by_id_[e.model_id] = e.Find(Attr::kUid)->values[0];
+      entry_by_model_[e.model_id] = static_cast<uint32_t>(snap_->entries_.size());
+    } else if (e.kind == EntryKind::kGroup) {
+      entry_by_model_[e.model_id] = static_cast<uint32_t>(snap_->entries_.size());
+    }
+    // A second entry with the same normalized DN (names differing only in case) is dropped:
+    // DNs compare case-insensitively, so it could never be addressed.
+    if (!snap_->by_ndn_.emplace(e.ndn, static_cast<uint32_t>(snap_->entries_.size())).second) {
+      return;
+    }
+    snap_->entries_.push_back(std::move(e));
+  }
+
+  void LinkGroups() {
+    size_t n = snap_->entries_.size();
+    snap_->member_groups_.assign(n, {});
+    snap_->parent_groups_.assign(n, {});
+    for (const directory::Group& g : data_.groups) {
+      auto self = entry_by_model_.find(g.id);
+      if (self == entry_by_model_.end()) continue;
+      for (const std::string& gid : g.member_groups) {
+        if (auto child = entry_by_model_.find(gid); child != entry_by_model_.end()) {
+          snap_->member_groups_[self->second].push_back(child->second);
+          snap_->parent_groups_[child->second].push_back(self->second);
+        }
+      }
+      for (const std::string& uid : g.member_users) {
+        if (auto child = entry_by_model_.find(uid); child != entry_by_model_.end()) {
+          snap_->parent_groups_[child->second].push_back(self->second);
+        }
+      }
+    }
+  }
+
+  void Finish() {
+    snap_->indexes_.assign(std::size(kIndexed), {});
+    std::vector<const AttributeValues*> user_attrs;
+    for (uint32_t i = 0; i < snap_->entries_.size(); ++i) {
+      Entry& e = snap_->entries_[i];
+      user_attrs.clear();
+      for (const AttributeValues& a : e.attributes) {
+        if (TypeOf(a.attr).usage == Usage::kUser) user_attrs.push_back(&a);
+        int slot = IndexSlot(a.attr);
+        if (slot < 0) continue;
+        for (const std::string& v : a.values) {
+          auto norm = NormalizeValue(a.attr, v);
+          if (!norm) continue;
+          auto& list = snap_->indexes_[slot][*norm];
+          if (list.empty() || list.back() != i) list.push_back(i);
+        }
+      }
+      e.encoded_user_attributes = EncodeAttributeList(user_attrs, /*types_only=*/false);
+    }
+  }
+
+  const directory::OrgData& data_;
+  const SnapshotOptions& options_;
+  int64_t now_;
+  std::unique_ptr<Snapshot> snap_;
+  directory::LdapView view_;
+  std::string org_dn_, ou_dn_;
+  directory::IdMap<std::string> user_dn_, group_dn_, username_by_id_;
+  directory::IdMap<uint32_t> entry_by_model_;
+};
+
+std::shared_ptr<const Snapshot> Snapshot::Build(const directory::OrgData& data,
+                                                const SnapshotOptions& options, int64_t now) {
+  return SnapshotBuilder(data, options, now).Build();
+}
+
+bool Snapshot::IsIndexed(Attr attr) { return IndexSlot(attr) >= 0; }
+
+const std::vector<uint32_t>* Snapshot::Lookup(Attr attr,
+                                              std::string_view normalized_value) const {
+  static const std::vector<uint32_t> kEmpty;
+  int slot = IndexSlot(attr);
+  if (slot < 0) return nullptr;
+  const auto& index = indexes_[slot];
+  auto it = index.find(std::string(normalized_value));
+  return it == index.end() ? &kEmpty : &it->second;
+}
+
+}  // namespace skydir::dit

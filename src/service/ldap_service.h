@@ -1,0 +1,104 @@
+// The LDAP use cases (DESIGN §2): bind, search, compare, who am I, password modify, answered
+// from the in-memory snapshots with JumpCloud's access rules. Knows nothing of BER or sockets:
+// the server decodes requests, calls these, and encodes the answers.
+//
+// Thread-safety: all methods may be called concurrently. Bind and ModifyPassword block
+// (password hashing, SQL) and must run on a blocking pool, never on an I/O thread; Search,
+// Compare and WhoAmI only read snapshots and are cheap enough for I/O threads.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/settings.h"
+#include "common/status.h"
+#include "dit/registry.h"
+#include "dit/selection.h"
+#include "ldap/message.h"
+#include "service/admin.h"
+#include "service/credential_cache.h"
+#include "service/password_hasher.h"
+#include "service/snapshot_follower.h"
+
+namespace skydir::service {
+
+struct ClientInfo {
+  std::string ip;
+  bool tls = false;
+};
+
+// Who a connection is bound as. Default: anonymous.
+struct Principal {
+  std::string dn;  // as the server serves it; empty when anonymous
+  std::string org_id;
+  std::string user_id;
+  bool binding_user = false;
+
+  bool authenticated() const { return !dn.empty(); }
+};
+
+// The entries a search found, valid while `keep_alive` is held.
+struct SearchOutcome {
+  Status status;                 // success, or the LDAP result code to answer with
+  std::string matched_dn;        // for noSuchObject
+  std::shared_ptr<const void> keep_alive;
+  std::vector<const dit::Entry*> entries;
+};
+
+class LdapService {
+ public:
+  // REQUIRES: every reference outlives the service.
+  LdapService(const Settings& settings, dit::Registry& registry, SnapshotFollower& follower,
+              PasswordHasher& hasher, CredentialCache& cache, Admin& admin,
+              store::Store& store);
+
+  // Simple bind (RFC 4513 §5.1). On failure the code is invalidCredentials whatever the reason
+  // (unknown DN, wrong password, locked, not connected), so accounts cannot be enumerated.
+  Result<Principal> Bind(std::string_view dn, std::string_view password,
+                         const ClientInfo& client);
+
+  // Runs the search up to selecting entries; attribute selection and paging are the caller's.
+  // `deadline` bounds the work (timeLimitExceeded past it).
+  SearchOutcome Search(const Principal& who, const ldap::SearchRequest& request,
+                       std::chrono::steady_clock::time_point deadline);
+
+  // compareTrue / compareFalse, or an error code.
+  Status Compare(const Principal& who, const ldap::CompareRequest& request);
+
+  // RFC 4532 authzId: "dn:<dn>" or "" for anonymous.
+  std::string WhoAmI(const Principal& who) const { return who.dn.empty() ? "" : "dn:" + who.dn; }
+
+  // RFC 3062: an authenticated user changes their own password, giving the old one.
+  Status ModifyPassword(const Principal& who, std::optional<std::string> user_identity,
+                        std::optional<std::string> old_password,
+                        std::optional<std::string> new_password);
+
+  const dit::Entry& root_dse() const { return root_dse_; }
+
+ private:
+  // The org id named by a normalized DN under the suffix, or nullopt.
+  std::optional<std::string> OrgOfNdn(std::string_view ndn) const;
+  bool MaySearch(const Principal& who, const dit::Snapshot& snapshot) const;
+  // Replaces a verified legacy or weaker hash with Argon2id (DESIGN §3).
+  void UpgradeHash(const std::string& org_id, const std::string& user_id,
+                   const std::string& old_hash, std::string_view password);
+
+  const Settings& settings_;
+  dit::Registry& registry_;
+  SnapshotFollower& follower_;
+  PasswordHasher& hasher_;
+  CredentialCache& cache_;
+  Admin& admin_;
+  store::Store& store_;
+  std::string suffix_ndn_;
+  size_t suffix_rdns_ = 0;
+  dit::Entry root_dse_;
+  dit::Entry subschema_;
+  std::string dummy_hash_;  // verified against on unknown DNs so failures take equal time
+};
+
+}  // namespace skydir::service

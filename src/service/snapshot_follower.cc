@@ -1,0 +1,92 @@
+#include "service/snapshot_follower.h"
+
+#include <set>
+
+#include "common/log.h"
+#include "common/time.h"
+
+namespace skydir::service {
+
+SnapshotFollower::SnapshotFollower(store::Store& store, dit::Registry& registry,
+                                   dit::SnapshotOptions options, uint32_t poll_millis)
+    : store_(store), registry_(registry), options_(std::move(options)),
+      poll_millis_(poll_millis) {}
+
+SnapshotFollower::~SnapshotFollower() { Stop(); }
+
+Status SnapshotFollower::Refresh(std::string_view org_id) {
+  auto data = store_.LoadOrg(org_id);
+  if (!data.ok()) {
+    if (data.status().code() == Code::kNoSuchObject) {
+      registry_.Remove(org_id);
+      return Status::Ok();
+    }
+    return data.status();
+  }
+  registry_.Publish(dit::Snapshot::Build(*data, options_, NowMicros()));
+  return Status::Ok();
+}
+
+Status SnapshotFollower::LoadAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  // Read the log position first: a write racing with the load is then applied again by the
+  // next CatchUp, never lost.
+  SKYDIR_ASSIGN_OR_RETURN(int64_t seq, store_.LatestChangeSeq());
+  SKYDIR_ASSIGN_OR_RETURN(std::vector<std::string> orgs, store_.ListOrgIds());
+  for (const std::string& org : orgs) SKYDIR_RETURN_IF_ERROR(Refresh(org));
+  applied_seq_ = seq;
+  return Status::Ok();
+}
+
+Status SnapshotFollower::CatchUp() {
+  std::lock_guard<std::mutex> lock(mu_);
+  constexpr size_t kBatch = 10000;
+  std::set<std::string> dirty;
+  int64_t seq = applied_seq_.load();
+  for (;;) {
+    SKYDIR_ASSIGN_OR_RETURN(std::vector<store::Change> changes, store_.ChangesSince(seq, kBatch));
+    for (const store::Change& c : changes) {
+      dirty.insert(c.org_id);
+      seq = c.seq;
+    }
+    if (changes.size() < kBatch) break;
+  }
+  // Automatic unlocks are due even without a write.
+  int64_t now = NowMicros();
+  for (const auto& snap : registry_.All()) {
+    if (snap->refresh_at() != 0 && snap->refresh_at() <= now) dirty.insert(snap->org_id());
+  }
+  for (const std::string& org : dirty) SKYDIR_RETURN_IF_ERROR(Refresh(org));
+  applied_seq_ = seq;
+  return Status::Ok();
+}
+
+void SnapshotFollower::Start() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void SnapshotFollower::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SnapshotFollower::Loop() {
+  std::unique_lock<std::mutex> lock(stop_mu_);
+  while (!stopping_) {
+    stop_cv_.wait_for(lock, std::chrono::milliseconds(poll_millis_), [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    Status s = CatchUp();
+    if (!s.ok()) LogWarn("snapshot.follow_failed", {{"error", s.ToString()}});
+    lock.lock();
+  }
+}
+
+}  // namespace skydir::service
