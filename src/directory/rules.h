@@ -26,7 +26,7 @@ inline constexpr size_t kMaxNameLength = 255;        // group, org, person names
 inline constexpr size_t kMaxTextLength = 1024;       // descriptions, paths, attribute values
 inline constexpr size_t kMaxAttributeNameLength = 64;
 inline constexpr size_t kMaxCustomAttributes = 128;
-inline constexpr size_t kMaxPasswordLength = 1024;   // bounds the cost of hashing
+inline constexpr size_t kMaxPasswordLength = 1024;  // bounds the cost of hashing
 
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, at most U+10FFFF).
 bool IsValidUtf8(std::string_view text);

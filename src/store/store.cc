@@ -13,4 +13,12 @@ std::string_view ChangeKindName(ChangeKind kind) {
   return "org";
 }
 
+std::optional<ChangeKind> ParseChangeKind(std::string_view name) {
+  for (ChangeKind k : {ChangeKind::kOrg, ChangeKind::kUser, ChangeKind::kGroup, ChangeKind::kLdap,
+                       ChangeKind::kApiKey}) {
+    if (name == ChangeKindName(k)) return k;
+  }
+  return std::nullopt;
+}
+
 }  // namespace skydir::store

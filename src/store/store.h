@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,7 @@ namespace skydir::store {
 
 enum class ChangeKind { kOrg, kUser, kGroup, kLdap, kApiKey };
 std::string_view ChangeKindName(ChangeKind kind);  // "org", "user", "group", "ldap", "apikey"
+std::optional<ChangeKind> ParseChangeKind(std::string_view name);
 
 struct Change {
   int64_t seq = 0;  // strictly increasing, never reused
