@@ -80,7 +80,7 @@ int64_t NowMicros() {
 
 std::string FormatGeneralizedTime(int64_t micros) {
   Parts p = Split(micros);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d%02d%02d%02d%02d%02dZ", p.year, p.month, p.day, p.hour,
                 p.minute, p.second);
   return buf;
@@ -88,7 +88,7 @@ std::string FormatGeneralizedTime(int64_t micros) {
 
 std::string FormatRfc3339Micros(int64_t micros) {
   Parts p = Split(micros);
-  char buf[40];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", p.year, p.month, p.day,
                 p.hour, p.minute, p.second, p.micro);
   return buf;
@@ -96,7 +96,7 @@ std::string FormatRfc3339Micros(int64_t micros) {
 
 std::string FormatRfc3339(int64_t micros) {
   Parts p = Split(micros);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", p.year, p.month, p.day,
                 p.hour, p.minute, p.second);
   return buf;
