@@ -1,0 +1,100 @@
+#include "app/serve.h"
+
+#include <sys/stat.h>
+
+#include <iostream>
+
+#include "app/demo.h"
+#include "common/log.h"
+#include "dit/registry.h"
+#include "net/blocking_pool.h"
+#include "net/runtime.h"
+#include "net/tls_context.h"
+#include "net/tls_material.h"
+#include "server/ldap_server.h"
+#include "service/admin.h"
+#include "service/credential_cache.h"
+#include "service/ldap_service.h"
+#include "service/password_hasher.h"
+#include "service/snapshot_follower.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace skydir::app {
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "skydir: error: " << message << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int RunServe(const Settings& settings, const ServeOptions& options) {
+  LogLevel level;
+  if (ParseLogLevel(settings.log_level, &level)) SetLogLevel(level);
+  ::mkdir(settings.data_dir.c_str(), 0700);
+
+  auto store = store::sqlite::SqliteStore::Open(settings.data_dir + "/skydir.db");
+  if (!store.ok()) return Fail("cannot open the store: " + store.status().message());
+  PasswordHasher hasher(settings.password);
+  service::Admin admin(**store, hasher, settings);
+
+  std::optional<DemoInfo> demo;
+  if (options.demo) {
+    auto d = EnsureDemo(admin, settings.data_dir);
+    if (!d.ok()) return Fail("cannot create the demo directory: " + d.status().message());
+    demo = *d;
+  }
+
+  auto tls_files = net::EnsureTlsMaterial(settings.data_dir, settings.tls);
+  if (!tls_files.ok()) return Fail(tls_files.status().message());
+  auto tls = net::MakeServerTlsContext(*tls_files, settings.tls);
+  if (!tls.ok()) return Fail(tls.status().message());
+
+  dit::Registry registry;
+  dit::SnapshotOptions snapshot_options;
+  snapshot_options.suffix = settings.ldap.suffix;
+  service::SnapshotFollower follower(**store, registry, snapshot_options,
+                                     settings.snapshot_poll_millis);
+  if (Status s = follower.LoadAll(); !s.ok()) return Fail("cannot load the directory: " + s.ToString());
+  CredentialCache cache(settings.password);
+  service::LdapService ldap(settings, registry, follower, hasher, cache, admin, **store);
+
+  net::RuntimeOptions runtime_options;
+  runtime_options.io_threads = settings.io_threads;
+  net::Runtime runtime(runtime_options);
+  net::BlockingPoolOptions pool_options;
+  pool_options.name = "blocking";
+  pool_options.threads = std::max<uint32_t>(settings.password.hash_threads, 1);
+  net::BlockingPool pool(pool_options);
+
+  server::ServerContext ctx{settings, ldap, pool, *tls, runtime.sessions()};
+  server::LdapServer ldap_server(ctx, runtime);
+  if (Status s = ldap_server.Listen(); !s.ok()) return Fail(s.message());
+  ldap_server.Start();
+  follower.Start();
+
+  LogInfo("server.started", {{"ldap_port", int64_t{ldap_server.plain_port()}},
+                             {"ldaps_port", int64_t{ldap_server.tls_port()}},
+                             {"orgs", static_cast<int64_t>(registry.All().size())},
+                             {"entries", static_cast<int64_t>(registry.EntryCount())},
+                             {"ca_file", tls_files->ca_file}});
+  std::cout << "skydir is serving LDAP on port " << ldap_server.plain_port()
+            << " (StartTLS) and LDAPS on port " << ldap_server.tls_port() << "\n";
+  if (!tls_files->ca_file.empty()) {
+    std::cout << "Clients should trust the CA certificate " << tls_files->ca_file << "\n";
+  }
+  if (demo) {
+    std::cout << DemoInstructions(*demo, settings, tls_files->ca_file, ldap_server.plain_port(),
+                                  ldap_server.tls_port());
+  }
+  std::cout << "Press Ctrl-C to stop." << std::endl;
+
+  runtime.Run();
+  follower.Stop();
+  pool.Stop();
+  LogInfo("server.stopped");
+  return 0;
+}
+
+}  // namespace skydir::app
