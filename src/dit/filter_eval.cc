@@ -114,10 +114,11 @@ void Compile(const ldap::Filter& f, const Snapshot& snap, Node* n) {
         auto ndn = ldap::NormalizeDn(f.value);
         std::optional<uint32_t> target;
         if (ndn.ok()) target = snap.FindByNdn(*ndn);
-        if (!target || (*n->attr != Attr::kMemberOf && *n->attr != Attr::kMember)) {
-          n->undefined = !target.has_value() ? false : true;
-          break;  // an unknown target DN matches nothing
+        if (*n->attr != Attr::kMemberOf && *n->attr != Attr::kMember) {
+          n->undefined = true;  // the rule is defined for DN-valued membership attributes
+          break;
         }
+        if (!target) break;  // an unknown DN: the chain is empty, nothing matches
         n->chain = *n->attr == Attr::kMemberOf ? snap.TransitiveMembers(*target)
                                                 : snap.TransitiveGroups(*target);
         std::sort(n->chain.begin(), n->chain.end());
