@@ -1,0 +1,52 @@
+# Shared by the integration suites: checks that print one line each and a closing count,
+# free ports, and a server started on a temporary data directory.
+# Source it; then call start_server DATA_DIR [extra serve flags], check/ok/fail, and finish.
+
+PASSED=0
+FAILED=0
+SERVER_PID=""
+
+ok() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAIL - $1${2:+ : $2}"; }
+
+# check DESCRIPTION COMMAND...: passes when the command exits 0.
+check() {
+  local desc=$1; shift
+  local out
+  if out=$("$@" 2>&1); then ok "$desc"; else fail "$desc" "$(echo "$out" | tail -3 | tr '\n' ' ')"; fi
+}
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# start_server DATA_DIR [flags...]: starts skydir serve on free ports; sets LDAP_PORT, LDAPS_PORT,
+# SERVER_PID, SERVER_OUT. Waits until both ports accept connections.
+start_server() {
+  local data=$1; shift
+  LDAP_PORT=$(free_port)
+  LDAPS_PORT=$(free_port)
+  SERVER_OUT="$data.out"
+  "$SKYDIR_BIN" --data-dir "$data" serve --ldap "127.0.0.1:$LDAP_PORT" \
+    --ldaps "127.0.0.1:$LDAPS_PORT" --http "" "$@" >"$SERVER_OUT" 2>"$data.log" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$LDAPS_PORT") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "server did not start:"; cat "$data.log"
+  return 1
+}
+
+stop_server() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -INT "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null
+  fi
+  SERVER_PID=""
+}
+
+finish() {
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
