@@ -1,13 +1,27 @@
 // `skydir`: the server (`skydir serve`) and the operator's command line (DESIGN §6).
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "app/cli.h"
+#include "service/actor.h"
+
+namespace {
+
+// Changes made with the command line are audited as the operating-system user who ran it.
+skydir::service::Actor CliActor() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
+  return {"cli", user != nullptr ? user : "", ""};
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace skydir::app;
+  skydir::service::ScopedActor actor(CliActor());
   Context ctx;
   Action action;
   CLI::App app{"skydir: a self-hostable multi-tenant cloud directory (JumpCloud-compatible LDAP)",

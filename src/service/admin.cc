@@ -11,6 +11,7 @@
 #include "common/time.h"
 #include "directory/rules.h"
 #include "service/admin_internal.h"
+#include "service/audit_log.h"
 
 namespace skydir::service {
 namespace internal {
@@ -118,6 +119,9 @@ Result<NewApiKey> InsertNewKey(store::Transaction& txn, std::string_view org_id,
                HexEncode(RandomBytes(kApiKeySecretBytes));
   out.key.secret_hash = Sha256Hex(out.secret);
   SKYDIR_RETURN_IF_ERROR(txn.InsertApiKey(out.key));
+  SKYDIR_RETURN_IF_ERROR(internal::Audit(
+      txn, org_id, "apikey_create", "api_key", out.key.id,
+      JsonObject({{"name", out.key.name}, {"role", directory::ApiKeyRoleName(out.key.role)}})));
   return out;
 }
 
@@ -142,6 +146,8 @@ Result<NewOrg> Admin::CreateOrg(std::string_view name) {
     SKYDIR_RETURN_IF_ERROR(txn.InsertOrg(out.org));
     SKYDIR_ASSIGN_OR_RETURN(out.api_key,
                             InsertNewKey(txn, out.org.id, "initial", directory::ApiKeyRole::kAdmin));
+    SKYDIR_RETURN_IF_ERROR(internal::Audit(txn, out.org.id, "org_create", "org", out.org.id,
+                                           JsonObject({{"name", out.org.name}})));
     return out;
   });
 }
@@ -180,6 +186,7 @@ Result<directory::Organization> Admin::UpdateOrgSettings(std::string_view org_id
         org.updated = NowMicros();
         SKYDIR_RETURN_IF_ERROR(directory::ValidateOrganization(org));
         SKYDIR_RETURN_IF_ERROR(txn.UpdateOrg(org));
+        SKYDIR_RETURN_IF_ERROR(internal::Audit(txn, org.id, "org_settings_update", "org", org.id));
         return org;
       });
 }
@@ -207,7 +214,9 @@ Status Admin::RevokeApiKey(std::string_view org_id, std::string_view key_id) {
       return key.status().code() == Code::kNoSuchObject ? NotFound(not_found) : key.status();
     }
     if (key->org_id != org_id) return NotFound(not_found);
-    return txn.DeleteApiKey(key_id);
+    SKYDIR_RETURN_IF_ERROR(txn.DeleteApiKey(key_id));
+    return internal::Audit(txn, org_id, "apikey_revoke", "api_key", key_id,
+                           JsonObject({{"name", key->name}}));
   });
 }
 

@@ -215,9 +215,10 @@ class Admin {
                        const UserFields& fields);
   // Refuses a username or email taken by another user of the org.
   Status CheckUserUnique(store::Transaction& txn, const directory::User& user);
-  // Loads a user, mutates it with `change` (which may fail), validates and stores it.
+  // Loads a user, mutates it with `change` (which may fail), validates and stores it, and
+  // records `event_type` with the changed fields in the audit trail.
   Result<directory::User> ModifyUser(
-      std::string_view org_id, std::string_view user_id,
+      std::string_view org_id, std::string_view user_id, std::string_view event_type,
       const std::function<Status(store::Transaction&, directory::User&)>& change);
 
   store::Store& store_;

@@ -6,12 +6,15 @@
 #include "directory/rules.h"
 #include "service/admin.h"
 #include "service/admin_internal.h"
+#include "service/audit_log.h"
 
 namespace skydir::service {
 
 using directory::Group;
+using internal::Audit;
 using internal::InTransaction;
 using internal::InTransactionStatus;
+using internal::GroupChanges;
 using internal::RequireGroup;
 using internal::RequireMember;
 using internal::RequireOrg;
@@ -27,6 +30,10 @@ Status CheckGroupNameFree(store::Transaction& txn, const Group& group) {
     return existing.status();
   }
   return Status::Ok();
+}
+
+std::string MemberDetail(MemberKind kind, std::string_view id) {
+  return JsonObject({{"type", kind == MemberKind::kUser ? "user" : "user_group"}, {"id", id}});
 }
 
 Status CheckGid(uint32_t gid) {
@@ -58,6 +65,8 @@ Result<Group> Admin::CreateGroup(std::string_view org_id, const GroupInput& inpu
     }
     SKYDIR_RETURN_IF_ERROR(directory::ValidateGroup(group));
     SKYDIR_RETURN_IF_ERROR(txn.InsertGroup(group));
+    SKYDIR_RETURN_IF_ERROR(
+        Audit(txn, org_id, "group_create", "group", group.id, GroupChanges(Group{}, group)));
     return group;
   });
 }
@@ -69,6 +78,7 @@ Result<Group> Admin::UpdateGroup(std::string_view org_id, std::string_view group
   return InTransaction<Group>(store_, [&](store::Transaction& txn) -> Result<Group> {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
     SKYDIR_ASSIGN_OR_RETURN(Group group, RequireGroup(txn, org_id, group_id));
+    const Group before = group;
     if (patch.name) group.name = *patch.name;
     if (patch.description) group.description = *patch.description;
     if (patch.gid && *patch.gid != group.gid) {
@@ -79,6 +89,8 @@ Result<Group> Admin::UpdateGroup(std::string_view org_id, std::string_view group
     SKYDIR_RETURN_IF_ERROR(directory::ValidateGroup(group));
     SKYDIR_RETURN_IF_ERROR(CheckGroupNameFree(txn, group));
     SKYDIR_RETURN_IF_ERROR(txn.UpdateGroup(group));
+    SKYDIR_RETURN_IF_ERROR(
+        Audit(txn, org_id, "group_update", "group", group.id, GroupChanges(before, group)));
     return group;
   });
 }
@@ -86,8 +98,10 @@ Result<Group> Admin::UpdateGroup(std::string_view org_id, std::string_view group
 Status Admin::DeleteGroup(std::string_view org_id, std::string_view group_id) {
   return InTransactionStatus(store_, [&](store::Transaction& txn) -> Status {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
-    SKYDIR_RETURN_IF_ERROR(RequireGroup(txn, org_id, group_id).status());
-    return txn.DeleteGroup(org_id, group_id);
+    SKYDIR_ASSIGN_OR_RETURN(Group group, RequireGroup(txn, org_id, group_id));
+    SKYDIR_RETURN_IF_ERROR(txn.DeleteGroup(org_id, group_id));
+    return Audit(txn, org_id, "group_delete", "group", group_id,
+                 JsonObject({{"name", group.name}}));
   });
 }
 
@@ -139,7 +153,8 @@ Status Admin::AddMember(std::string_view org_id, std::string_view group_id, Memb
                           "nesting would create a cycle");
       }
     }
-    return txn.AddMember(org_id, group_id, kind, member_id);
+    SKYDIR_RETURN_IF_ERROR(txn.AddMember(org_id, group_id, kind, member_id));
+    return Audit(txn, org_id, "group_member_add", "group", group_id, MemberDetail(kind, member_id));
   });
 }
 
@@ -149,7 +164,9 @@ Status Admin::RemoveMember(std::string_view org_id, std::string_view group_id, M
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
     SKYDIR_RETURN_IF_ERROR(RequireGroup(txn, org_id, group_id).status());
     SKYDIR_RETURN_IF_ERROR(RequireMember(txn, org_id, kind, member_id));
-    return txn.RemoveMember(org_id, group_id, kind, member_id);
+    SKYDIR_RETURN_IF_ERROR(txn.RemoveMember(org_id, group_id, kind, member_id));
+    return Audit(txn, org_id, "group_member_remove", "group", group_id,
+                 MemberDetail(kind, member_id));
   });
 }
 
@@ -157,7 +174,9 @@ Status Admin::ConnectLdap(std::string_view org_id, MemberKind kind, std::string_
   return InTransactionStatus(store_, [&](store::Transaction& txn) -> Status {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
     SKYDIR_RETURN_IF_ERROR(RequireMember(txn, org_id, kind, id));
-    return txn.SetLdapAssociation(org_id, kind, id, true);
+    SKYDIR_RETURN_IF_ERROR(txn.SetLdapAssociation(org_id, kind, id, true));
+    return Audit(txn, org_id, "ldap_association_add", "ldap_directory", org_id,
+                 MemberDetail(kind, id));
   });
 }
 
@@ -165,7 +184,9 @@ Status Admin::DisconnectLdap(std::string_view org_id, MemberKind kind, std::stri
   return InTransactionStatus(store_, [&](store::Transaction& txn) -> Status {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
     SKYDIR_RETURN_IF_ERROR(RequireMember(txn, org_id, kind, id));
-    return txn.SetLdapAssociation(org_id, kind, id, false);
+    SKYDIR_RETURN_IF_ERROR(txn.SetLdapAssociation(org_id, kind, id, false));
+    return Audit(txn, org_id, "ldap_association_remove", "ldap_directory", org_id,
+                 MemberDetail(kind, id));
   });
 }
 

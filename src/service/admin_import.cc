@@ -453,6 +453,13 @@ Result<ImportReport> Admin::ImportLdif(std::string_view org_id, std::istream& in
     }
   }
   SKYDIR_RETURN_IF_ERROR(importer.Finish());
+  std::string detail = "{\"entries\":" + std::to_string(report.entries) +
+                       ",\"users_created\":" + std::to_string(report.users_created) +
+                       ",\"users_updated\":" + std::to_string(report.users_updated) +
+                       ",\"groups_created\":" + std::to_string(report.groups_created) +
+                       ",\"groups_updated\":" + std::to_string(report.groups_updated) +
+                       ",\"refused\":" + std::to_string(report.refused.size()) + "}";
+  SKYDIR_RETURN_IF_ERROR(internal::Audit(*txn, org.id, "ldif_import", "org", org.id, detail));
   SKYDIR_RETURN_IF_ERROR(txn->Commit());
   return report;
 }

@@ -26,6 +26,14 @@ Result<directory::Group> RequireGroup(store::Transaction& txn, std::string_view 
 Status RequireMember(store::Transaction& txn, std::string_view org_id, store::MemberKind kind,
                      std::string_view id);
 
+// Appends an audit event for an admin change by CurrentActor() in `txn`, and logs it.
+Status Audit(store::Transaction& txn, std::string_view org_id, std::string_view event_type,
+             std::string_view target_type, std::string_view target_id,
+             std::string detail_json = "{}");
+// {"changes": {"field": {"old": ..., "new": ...}}} for the fields that differ (no secrets).
+std::string UserChanges(const directory::User& before, const directory::User& after);
+std::string GroupChanges(const directory::Group& before, const directory::Group& after);
+
 // Runs `body` in one transaction and commits when it succeeds.
 template <typename T, typename Body>
 Result<T> InTransaction(store::Store& store, Body&& body) {

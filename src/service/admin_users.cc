@@ -6,15 +6,18 @@
 #include "directory/rules.h"
 #include "service/admin.h"
 #include "service/admin_internal.h"
+#include "service/audit_log.h"
 
 namespace skydir::service {
 
 using directory::User;
 using directory::UserState;
+using internal::Audit;
 using internal::InTransaction;
 using internal::InTransactionStatus;
 using internal::RequireOrg;
 using internal::RequireUser;
+using internal::UserChanges;
 
 void ApplyUserFields(const UserFields& f, User& u) {
   auto set = [](const std::optional<std::string>& from, std::string& to) {
@@ -129,19 +132,25 @@ Result<User> Admin::CreateUser(std::string_view org_id, const UserInput& input) 
     SKYDIR_RETURN_IF_ERROR(AssignUnixIds(txn, user, input));
     SKYDIR_RETURN_IF_ERROR(txn.InsertUser(user));
     if (!hash.empty()) SKYDIR_RETURN_IF_ERROR(txn.AddPasswordHistory(org.id, user.id, hash));
+    SKYDIR_RETURN_IF_ERROR(
+        Audit(txn, org.id, "user_create", "user", user.id, UserChanges(User{}, user)));
     return user;
   });
 }
 
 Result<User> Admin::ModifyUser(std::string_view org_id, std::string_view user_id,
+                               std::string_view event_type,
                                const std::function<Status(store::Transaction&, User&)>& change) {
   return InTransaction<User>(store_, [&](store::Transaction& txn) -> Result<User> {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
     SKYDIR_ASSIGN_OR_RETURN(User user, RequireUser(txn, org_id, user_id));
+    const User before = user;
     SKYDIR_RETURN_IF_ERROR(change(txn, user));
     user.updated = NowMicros();
     SKYDIR_RETURN_IF_ERROR(directory::ValidateUser(user));
     SKYDIR_RETURN_IF_ERROR(txn.UpdateUser(user));
+    SKYDIR_RETURN_IF_ERROR(
+        Audit(txn, org_id, event_type, "user", user.id, UserChanges(before, user)));
     return user;
   });
 }
@@ -156,7 +165,7 @@ Result<User> Admin::UpdateUser(std::string_view org_id, std::string_view user_id
   if (patch.state == UserState::kStaged) {
     return Status(Code::kUnwillingToPerform, "state: a user cannot go back to staged");
   }
-  return ModifyUser(org_id, user_id, [&](store::Transaction& txn, User& user) -> Status {
+  return ModifyUser(org_id, user_id, "user_update", [&](store::Transaction& txn, User& user) -> Status {
     UserFields ids_only;
     ids_only.unix_uid = patch.unix_uid;
     ids_only.unix_guid = patch.unix_guid;
@@ -180,7 +189,7 @@ Result<User> Admin::UpdateUser(std::string_view org_id, std::string_view user_id
 Result<User> Admin::SetPassword(std::string_view org_id, std::string_view user_id,
                                 std::string_view password) {
   SKYDIR_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(password));
-  return ModifyUser(org_id, user_id, [&](store::Transaction& txn, User& user) -> Status {
+  return ModifyUser(org_id, user_id, "user_password_set", [&](store::Transaction& txn, User& user) -> Status {
     SKYDIR_ASSIGN_OR_RETURN(auto org, txn.GetOrg(org_id));
     const directory::PasswordPolicy& policy = org.settings.password;
     SKYDIR_RETURN_IF_ERROR(directory::CheckPassword(policy, password));
@@ -203,14 +212,14 @@ Result<User> Admin::SetPassword(std::string_view org_id, std::string_view user_i
 }
 
 Result<User> Admin::SuspendUser(std::string_view org_id, std::string_view user_id) {
-  return ModifyUser(org_id, user_id, [](store::Transaction&, User& user) {
+  return ModifyUser(org_id, user_id, "user_suspend", [](store::Transaction&, User& user) {
     user.state = UserState::kSuspended;
     return Status::Ok();
   });
 }
 
 Result<User> Admin::ActivateUser(std::string_view org_id, std::string_view user_id) {
-  return ModifyUser(org_id, user_id, [](store::Transaction&, User& user) {
+  return ModifyUser(org_id, user_id, "user_activate", [](store::Transaction&, User& user) {
     if (user.password_hash.empty()) {
       return Status(Code::kUnwillingToPerform, "user has no password");
     }
@@ -220,7 +229,7 @@ Result<User> Admin::ActivateUser(std::string_view org_id, std::string_view user_
 }
 
 Result<User> Admin::UnlockUser(std::string_view org_id, std::string_view user_id) {
-  return ModifyUser(org_id, user_id, [](store::Transaction&, User& user) {
+  return ModifyUser(org_id, user_id, "user_unlock", [](store::Transaction&, User& user) {
     user.account_locked = false;
     user.locked_until = 0;
     return Status::Ok();
@@ -230,8 +239,10 @@ Result<User> Admin::UnlockUser(std::string_view org_id, std::string_view user_id
 Status Admin::DeleteUser(std::string_view org_id, std::string_view user_id) {
   return InTransactionStatus(store_, [&](store::Transaction& txn) -> Status {
     SKYDIR_RETURN_IF_ERROR(RequireOrg(txn, org_id).status());
-    SKYDIR_RETURN_IF_ERROR(RequireUser(txn, org_id, user_id).status());
-    return txn.DeleteUser(org_id, user_id);
+    SKYDIR_ASSIGN_OR_RETURN(User user, RequireUser(txn, org_id, user_id));
+    SKYDIR_RETURN_IF_ERROR(txn.DeleteUser(org_id, user_id));
+    return Audit(txn, org_id, "user_delete", "user", user_id,
+                 JsonObject({{"username", user.username}}));
   });
 }
 

@@ -28,9 +28,10 @@ Status InvalidCredentials() { return Status(Code::kInvalidCredentials, "invalid 
 
 LdapService::LdapService(const Settings& settings, dit::Registry& registry,
                          SnapshotFollower& follower, PasswordHasher& hasher,
-                         CredentialCache& cache, Admin& admin, store::Store& store)
+                         CredentialCache& cache, Admin& admin, store::Store& store,
+                         AuditLog* audit)
     : settings_(settings), registry_(registry), follower_(follower), hasher_(hasher),
-      cache_(cache), admin_(admin), store_(store) {
+      cache_(cache), admin_(admin), store_(store), audit_(audit) {
   auto suffix = ldap::ParseDn(settings.ldap.suffix);
   if (suffix.ok()) suffix_rdns_ = suffix->rdns.size();
   auto ndn = ldap::NormalizeDn(settings.ldap.suffix);
@@ -62,6 +63,28 @@ bool LdapService::MaySearch(const Principal& who, const dit::Snapshot& snapshot)
 
 Result<Principal> LdapService::Bind(std::string_view dn, std::string_view password,
                                     const ClientInfo& client) {
+  BindAttempt attempt;
+  Result<Principal> result = Authenticate(dn, password, client, &attempt);
+  if (audit_ != nullptr && !attempt.org_id.empty()) {
+    store::AuditEvent e;
+    e.org_id = attempt.org_id;
+    e.service = "ldap";
+    e.event_type = "ldap_bind";
+    e.success = result.ok();
+    e.actor_type = "user";
+    e.actor = std::string(dn);
+    e.client_ip = client.ip;
+    e.target_type = "user";
+    e.target_id = attempt.user_id;
+    e.detail_json = JsonObject({{"outcome", result.ok() ? "success" : attempt.reason},
+                                {"tls", client.tls ? "true" : "false"}});
+    audit_->Record(std::move(e));
+  }
+  return result;
+}
+
+Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_view password,
+                                            const ClientInfo& client, BindAttempt* attempt) {
   if (dn.empty() && password.empty()) {
     return Status(Code::kInappropriateAuthentication, "anonymous bind disallowed");
   }
@@ -78,6 +101,7 @@ Result<Principal> LdapService::Bind(std::string_view dn, std::string_view passwo
   const dit::Entry* entry = nullptr;
   if (auto org = OrgOfNdn(*ndn)) {
     snap = registry_.Get(*org);
+    if (snap) attempt->org_id = *org;
     if (snap) {
       auto idx = snap->FindByNdn(*ndn);
       if (idx && snap->entry(*idx).kind == dit::EntryKind::kUser) entry = &snap->entry(*idx);
@@ -85,8 +109,10 @@ Result<Principal> LdapService::Bind(std::string_view dn, std::string_view passwo
   }
   if (entry == nullptr || entry->password_hash.empty()) {
     hasher_.Verify(dummy_hash_, password);  // same cost as a real check
+    attempt->reason = entry == nullptr ? "unknown DN" : "no password set";
     return InvalidCredentials();
   }
+  attempt->user_id = entry->model_id;
   bool ok = cache_.Check(entry->model_id, entry->password_hash, password);
   if (!ok) {
     VerifyResult v = hasher_.Verify(entry->password_hash, password);
@@ -96,7 +122,10 @@ Result<Principal> LdapService::Bind(std::string_view dn, std::string_view passwo
       if (v.needs_rehash) UpgradeHash(snap->org_id(), entry->model_id, entry->password_hash, password);
     }
   }
-  if (!ok || !entry->can_bind) return InvalidCredentials();
+  if (!ok || !entry->can_bind) {
+    attempt->reason = !ok ? "wrong password" : "not allowed to bind (locked or expired)";
+    return InvalidCredentials();
+  }
   Principal p;
   p.dn = entry->dn;
   p.org_id = snap->org_id();

@@ -20,6 +20,7 @@
 #include "dit/selection.h"
 #include "ldap/message.h"
 #include "service/admin.h"
+#include "service/audit_log.h"
 #include "service/credential_cache.h"
 #include "service/password_hasher.h"
 #include "service/snapshot_follower.h"
@@ -54,10 +55,11 @@ class LdapService {
   // REQUIRES: every reference outlives the service.
   LdapService(const Settings& settings, dit::Registry& registry, SnapshotFollower& follower,
               PasswordHasher& hasher, CredentialCache& cache, Admin& admin,
-              store::Store& store);
+              store::Store& store, AuditLog* audit = nullptr);
 
   // Simple bind (RFC 4513 §5.1). On failure the code is invalidCredentials whatever the reason
-  // (unknown DN, wrong password, locked, not connected), so accounts cannot be enumerated.
+  // (unknown DN, wrong password, locked, not connected), so accounts cannot be enumerated; the
+  // real reason goes to the audit trail (binds naming an org that exists are recorded).
   Result<Principal> Bind(std::string_view dn, std::string_view password,
                          const ClientInfo& client);
 
@@ -80,6 +82,14 @@ class LdapService {
   const dit::Entry& root_dse() const { return root_dse_; }
 
  private:
+  // What a bind attempt touched, for the audit trail.
+  struct BindAttempt {
+    std::string org_id;
+    std::string user_id;
+    std::string reason;  // why it failed, never shown to the client
+  };
+  Result<Principal> Authenticate(std::string_view dn, std::string_view password,
+                                 const ClientInfo& client, BindAttempt* attempt);
   // The org id named by a normalized DN under the suffix, or nullopt.
   std::optional<std::string> OrgOfNdn(std::string_view ndn) const;
   bool MaySearch(const Principal& who, const dit::Snapshot& snapshot) const;
@@ -94,6 +104,7 @@ class LdapService {
   CredentialCache& cache_;
   Admin& admin_;
   store::Store& store_;
+  AuditLog* audit_;  // null: binds are not audited (tests)
   std::string suffix_ndn_;
   size_t suffix_rdns_ = 0;
   dit::Entry root_dse_;

@@ -34,6 +34,32 @@ struct Change {
 
 enum class MemberKind { kUser, kGroup };
 
+// One entry of the audit trail (binds, admin changes, provisioning).
+struct AuditEvent {
+  int64_t id = 0;    // assigned by the store, increasing; the query cursor
+  int64_t time = 0;  // microseconds since the epoch
+  std::string org_id;
+  std::string service;     // "ldap", "directory"
+  std::string event_type;  // "ldap_bind", "user_create", "group_member_add", ...
+  bool success = true;
+  std::string actor_type;  // "user" (an LDAP DN), "api_key", "cli", "system"
+  std::string actor;       // the DN, key id or name; never a secret
+  std::string client_ip;
+  std::string target_type;  // "user", "group", "ldap_directory", "api_key", "org"
+  std::string target_id;
+  std::string detail_json;  // a JSON object: reason, tls, changed fields {"f": {"old","new"}}
+};
+
+struct AuditQuery {
+  std::string org_id;                 // empty: every org (operators only)
+  int64_t start_time = 0;             // inclusive
+  int64_t end_time = 0;               // exclusive; 0: now
+  std::vector<std::string> services;  // empty: all
+  std::string search_term;            // substring of actor, target, type or detail
+  int64_t after_id = 0;               // cursor: events with a smaller id (newest first)
+  size_t limit = 100;
+};
+
 class Transaction {
  public:
   virtual ~Transaction() = default;
@@ -103,6 +129,9 @@ class Transaction {
   // Keys of one org; with an empty org_id, the operator keys.
   virtual Result<std::vector<directory::ApiKey>> ListApiKeys(std::string_view org_id) = 0;
   virtual Status TouchApiKey(std::string_view key_id, int64_t when) = 0;  // no change log row
+
+  // Records an admin change in the same transaction as the change itself.
+  virtual Status AppendAuditEvent(const AuditEvent& event) = 0;
 };
 
 class Store {
@@ -119,6 +148,13 @@ class Store {
   // Changes with seq > `after`, oldest first, at most `limit`.
   virtual Result<std::vector<Change>> ChangesSince(int64_t after, size_t limit) = 0;
   virtual Result<int64_t> LatestChangeSeq() = 0;
+
+  // The audit trail. Append writes a batch in its own transaction (binds are recorded in
+  // batches off the bind path); Query returns the newest events first.
+  virtual Status AppendAuditEvents(const std::vector<AuditEvent>& events) = 0;
+  virtual Result<std::vector<AuditEvent>> QueryAuditEvents(const AuditQuery& query) = 0;
+  // Deletes events older than `before`; returns how many.
+  virtual Result<int64_t> PruneAuditEvents(int64_t before) = 0;
 };
 
 }  // namespace skydir::store

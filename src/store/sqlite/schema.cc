@@ -146,6 +146,26 @@ CREATE TABLE change_log (
 );
 )sql";
 
+// Version 2: the audit trail. Events are queried newest first, per org, by time.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE audit_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL,
+  org_id TEXT NOT NULL,
+  service TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  success INTEGER NOT NULL,
+  actor_type TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  client_ip TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  detail_json TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_org_time ON audit_events(org_id, time);
+CREATE INDEX audit_events_by_time ON audit_events(time);
+)sql";
+
 Status Rollback(Connection& conn, Status status) {
   if (!conn.AutoCommit()) (void)conn.Exec("ROLLBACK");
   return status;
@@ -156,6 +176,7 @@ Status Rollback(Connection& conn, Status status) {
 const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kV1},
+      {2, kV2},
   };
   return kMigrations;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "store/sqlite/audit_log.h"
 #include "store/sqlite/change_log.h"
 #include "store/sqlite/queries.h"
 #include "store/sqlite/schema.h"
@@ -37,11 +38,16 @@ Result<std::unique_ptr<Store>> SqliteStore::Open(const std::string& path,
   return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(reader), options));
 }
 
-Result<std::unique_ptr<Transaction>> SqliteStore::Begin() {
+Result<std::unique_lock<std::timed_mutex>> SqliteStore::LockWriter() {
   std::unique_lock<std::timed_mutex> lock(writer_mu_, std::defer_lock);
   if (!lock.try_lock_for(std::chrono::milliseconds(options_.busy_timeout_ms))) {
     return Status(Code::kBusy, "store: another transaction is still open");
   }
+  return lock;
+}
+
+Result<std::unique_ptr<Transaction>> SqliteStore::Begin() {
+  SKYDIR_ASSIGN_OR_RETURN(std::unique_lock<std::timed_mutex> lock, LockWriter());
   SKYDIR_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
   return std::unique_ptr<Transaction>(new SqliteTransaction(writer_.get(), std::move(lock)));
 }
@@ -78,6 +84,30 @@ Result<std::vector<Change>> SqliteStore::ChangesSince(int64_t after, size_t limi
 Result<int64_t> SqliteStore::LatestChangeSeq() {
   std::lock_guard<std::mutex> lock(reader_mu_);
   return ReadLatestSeq(*reader_);
+}
+
+Status SqliteStore::AppendAuditEvents(const std::vector<AuditEvent>& events) {
+  if (events.empty()) return Status::Ok();
+  SKYDIR_ASSIGN_OR_RETURN(std::unique_lock<std::timed_mutex> lock, LockWriter());
+  SKYDIR_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+  for (const AuditEvent& e : events) {
+    Status s = InsertAuditEvent(*writer_, e);
+    if (!s.ok()) {
+      (void)writer_->Exec("ROLLBACK");
+      return s;
+    }
+  }
+  return writer_->Exec("COMMIT");
+}
+
+Result<std::vector<AuditEvent>> SqliteStore::QueryAuditEvents(const AuditQuery& query) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  return SelectAuditEvents(*reader_, query);
+}
+
+Result<int64_t> SqliteStore::PruneAuditEvents(int64_t before) {
+  SKYDIR_ASSIGN_OR_RETURN(std::unique_lock<std::timed_mutex> lock, LockWriter());
+  return DeleteAuditEventsBefore(*writer_, before);
 }
 
 }  // namespace skydir::store::sqlite

@@ -39,11 +39,17 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> ListOrgIds() override;
   Result<std::vector<Change>> ChangesSince(int64_t after, size_t limit) override;
   Result<int64_t> LatestChangeSeq() override;
+  Status AppendAuditEvents(const std::vector<AuditEvent>& events) override;
+  Result<std::vector<AuditEvent>> QueryAuditEvents(const AuditQuery& query) override;
+  Result<int64_t> PruneAuditEvents(int64_t before) override;
 
  private:
   SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Connection> reader,
               const SqliteOptions& options)
       : options_(options), writer_(std::move(writer)), reader_(std::move(reader)) {}
+
+  // Waits up to the busy timeout for the writer connection; kBusy after that.
+  Result<std::unique_lock<std::timed_mutex>> LockWriter();
 
   const SqliteOptions options_;
   std::timed_mutex writer_mu_;

@@ -3,6 +3,8 @@
 // transaction_groups.cc.
 #include "store/sqlite/sqlite_transaction.h"
 
+#include "store/sqlite/audit_log.h"
+
 #include <algorithm>
 
 #include "common/ids.h"
@@ -324,6 +326,10 @@ Status SqliteTransaction::TouchApiKey(std::string_view key_id, int64_t when) {
     if (conn_->Changes() == 0) return NotFound("api key '" + std::string(key_id) + "' not found");
     return Status::Ok();
   });
+}
+
+Status SqliteTransaction::AppendAuditEvent(const AuditEvent& event) {
+  return Write([&]() -> Status { return InsertAuditEvent(*conn_, event); });
 }
 
 }  // namespace skydir::store::sqlite

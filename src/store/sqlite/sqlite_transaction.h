@@ -81,6 +81,8 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<directory::ApiKey>> ListApiKeys(std::string_view org_id) override;
   Status TouchApiKey(std::string_view key_id, int64_t when) override;
 
+  Status AppendAuditEvent(const AuditEvent& event) override;
+
  private:
   // Ok while the transaction can still be used.
   Status CheckOpen() const;
