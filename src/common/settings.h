@@ -35,6 +35,10 @@ struct LdapSettings {
   // behaviour, needed by sync tools that abort on sizeLimitExceeded).
   uint32_t size_limit = 0;
   uint32_t time_limit_seconds = 3600;  // upper bound on any search, whatever the client asks
+  // Per-IP throttling of failed binds: past this many failures in the window, binds from that
+  // address fail at once (invalidCredentials) without checking the password. 0 disables.
+  uint32_t max_failed_binds_per_ip = 100;
+  uint32_t failed_bind_window_seconds = 60;
 };
 
 struct TlsSettings {
@@ -49,7 +53,16 @@ struct HttpSettings {
   std::string listen_tls;  // HTTPS; empty disables
   uint32_t max_body_bytes = 1024 * 1024;
   uint32_t max_header_bytes = 16 * 1024;
-  uint32_t request_timeout_seconds = 30;
+  uint32_t request_timeout_seconds = 30;   // to receive the rest of a request and answer it
+  uint32_t idle_timeout_seconds = 60;      // keep-alive: wait for the next request
+  uint32_t max_connections = 1024;
+  uint32_t max_connections_per_ip = 256;
+  uint32_t worker_threads = 4;             // the pool that runs API handlers (SQL, Argon2id)
+  uint32_t max_queued_requests = 256;      // API requests waiting for a worker before 503
+  uint32_t rate_limit_per_second = 50;     // per API key; 0 disables the limit
+  uint32_t rate_limit_burst = 100;         // requests a key may send at once
+  uint32_t api_key_cache_seconds = 10;     // verified API keys kept in memory; 0 disables
+  uint32_t api_key_cache_max_entries = 10000;
 };
 
 struct PasswordSettings {

@@ -12,7 +12,7 @@ thread_local const Actor* t_actor = nullptr;
 void AddChange(std::string& out, std::string_view field, std::string_view before,
                std::string_view after) {
   if (before == after) return;
-  if (out.size() > 1) out += ',';
+  if (out.back() != '{') out += ',';
   AppendJsonString(out, field);
   out += ":{\"old\":";
   AppendJsonString(out, before);

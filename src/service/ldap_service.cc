@@ -107,9 +107,18 @@ Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_vie
       if (idx && snap->entry(*idx).kind == dit::EntryKind::kUser) entry = &snap->entry(*idx);
     }
   }
+  const int64_t now = NowMicros();
+  const int64_t ip_window = int64_t{settings_.ldap.failed_bind_window_seconds} * 1000000;
+  const uint32_t ip_limit = settings_.ldap.max_failed_binds_per_ip;
+  if (ip_limit > 0 && ip_failures_.Count(client.ip, now, ip_window) >= ip_limit) {
+    // Throttled addresses are refused before any hashing: the same answer for every account.
+    attempt->reason = "client address throttled after repeated failures";
+    return InvalidCredentials();
+  }
   if (entry == nullptr || entry->password_hash.empty()) {
     hasher_.Verify(dummy_hash_, password);  // same cost as a real check
     attempt->reason = entry == nullptr ? "unknown DN" : "no password set";
+    ip_failures_.Fail(client.ip, now, ip_window);
     return InvalidCredentials();
   }
   attempt->user_id = entry->model_id;
@@ -124,14 +133,53 @@ Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_vie
   }
   if (!ok || !entry->can_bind) {
     attempt->reason = !ok ? "wrong password" : "not allowed to bind (locked or expired)";
+    ip_failures_.Fail(client.ip, now, ip_window);
+    if (!ok) CountFailure(*snap, *entry, now);
     return InvalidCredentials();
   }
+  user_failures_.Reset(entry->model_id);
   Principal p;
   p.dn = entry->dn;
   p.org_id = snap->org_id();
   p.user_id = entry->model_id;
   p.binding_user = entry->binding_user;
   return p;
+}
+
+void LdapService::CountFailure(const dit::Snapshot& snap, const dit::Entry& entry, int64_t now) {
+  const directory::LockoutPolicy& policy = snap.settings().lockout;
+  if (!policy.enabled || policy.max_failures == 0) return;
+  if (entry.locked_until > now) return;  // already locked
+  uint32_t failures = user_failures_.Fail(entry.model_id, now,
+                                          int64_t{policy.window_seconds} * 1000000);
+  if (failures < policy.max_failures) return;
+  auto txn = store_.Begin();
+  if (!txn.ok()) return;
+  auto user = (*txn)->GetUser(snap.org_id(), entry.model_id);
+  if (!user.ok() || (user->account_locked && user->locked_until == 0)) return;
+  user->account_locked = true;
+  user->locked_until =
+      policy.unlock_after_seconds > 0 ? now + int64_t{policy.unlock_after_seconds} * 1000000 : 0;
+  store::AuditEvent e;
+  e.time = now;
+  e.org_id = snap.org_id();
+  e.service = "ldap";
+  e.event_type = "user_lockout";
+  e.success = true;
+  e.actor_type = "system";
+  e.target_type = "user";
+  e.target_id = user->id;
+  e.detail_json = "{\"failures\":" + std::to_string(failures) + ",\"locked_until\":\"" +
+                  (user->locked_until ? FormatRfc3339(user->locked_until) : "manual unlock") +
+                  "\"}";
+  if (!(*txn)->UpdateUser(*user).ok() || !(*txn)->AppendAuditEvent(e).ok() ||
+      !(*txn)->Commit().ok()) {
+    return;
+  }
+  LogWarn("ldap.user_locked", {{"org", e.org_id}, {"user", e.target_id}});
+  user_failures_.Reset(entry.model_id);
+  cache_.Invalidate(entry.model_id);
+  (void)follower_.Refresh(snap.org_id());
 }
 
 void LdapService::UpgradeHash(const std::string& org_id, const std::string& user_id,

@@ -22,6 +22,7 @@
 #include "service/admin.h"
 #include "service/audit_log.h"
 #include "service/credential_cache.h"
+#include "service/failure_tracker.h"
 #include "service/password_hasher.h"
 #include "service/snapshot_follower.h"
 
@@ -93,6 +94,9 @@ class LdapService {
   // The org id named by a normalized DN under the suffix, or nullopt.
   std::optional<std::string> OrgOfNdn(std::string_view ndn) const;
   bool MaySearch(const Principal& who, const dit::Snapshot& snapshot) const;
+  // Counts a wrong password against the org's lockout policy; locks the account (and records
+  // it in the audit trail) when the threshold is reached. Blocks (SQL).
+  void CountFailure(const dit::Snapshot& snap, const dit::Entry& entry, int64_t now);
   // Replaces a verified legacy or weaker hash with Argon2id (DESIGN §3).
   void UpgradeHash(const std::string& org_id, const std::string& user_id,
                    const std::string& old_hash, std::string_view password);
@@ -105,6 +109,8 @@ class LdapService {
   Admin& admin_;
   store::Store& store_;
   AuditLog* audit_;  // null: binds are not audited (tests)
+  FailureTracker user_failures_;  // wrong passwords per user id, for lockout
+  FailureTracker ip_failures_;    // failed binds per client IP, for throttling
   std::string suffix_ndn_;
   size_t suffix_rdns_ = 0;
   dit::Entry root_dse_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <thread>
 
 #include "common/time.h"
 #include "service/admin_test_util.h"
@@ -215,6 +216,51 @@ TEST_F(LdapServiceTest, LegacyHashIsUpgradedToArgon2idOnBind) {
   EXPECT_EQ(after->password_hash.rfind("{ARGON2}$argon2id$", 0), 0u) << after->password_hash;
   ASSERT_TRUE(follower_->CatchUp().ok());
   BindOk(Dn("bob"), "secret");
+}
+
+TEST_F(LdapServiceTest, AccountLocksAfterRepeatedFailuresAndUnlocksLater) {
+  auto org = admin_->GetOrg(org_);
+  directory::OrgSettings s = org->settings;
+  s.lockout.max_failures = 3;
+  s.lockout.unlock_after_seconds = 1;
+  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
+  ASSERT_TRUE(follower_->CatchUp().ok());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).status().code(),
+              Code::kInvalidCredentials);
+  }
+  // Locked: even the right password fails, with the same answer.
+  auto locked = ldap_->Bind(Dn("bob"), "correct horse battery", {"10.0.0.2", true});
+  EXPECT_EQ(locked.status().code(), Code::kInvalidCredentials);
+  EXPECT_EQ(locked.status().message(), "invalid credentials");
+  EXPECT_TRUE(admin_->GetUser(org_, bob_.id)->account_locked);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(follower_->CatchUp().ok());  // the snapshot is due for its automatic unlock
+  BindOk(Dn("bob"));
+}
+
+TEST_F(LdapServiceTest, LockedUserDisappearsWithTheRemoveAction) {
+  auto org = admin_->GetOrg(org_);
+  directory::OrgSettings s = org->settings;
+  s.lockout.max_failures = 2;
+  s.user_lockout_action = directory::LdapPolicyAction::kRemove;
+  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
+  ASSERT_TRUE(follower_->CatchUp().ok());
+  Principal svc = BindOk(Dn("svc"));
+  EXPECT_EQ(Search(svc, Dn("bob"), "(objectClass=*)").entries.size(), 1u);
+  for (int i = 0; i < 2; ++i) (void)ldap_->Bind(Dn("bob"), "wrong", {});
+  EXPECT_EQ(Search(svc, Dn("bob"), "(objectClass=*)").status.code(), Code::kNoSuchObject);
+  ASSERT_TRUE(admin_->UnlockUser(org_, bob_.id).ok());
+  ASSERT_TRUE(follower_->CatchUp().ok());
+  BindOk(Dn("bob"));
+}
+
+TEST_F(LdapServiceTest, ClientAddressIsThrottledAfterRepeatedFailures) {
+  settings_.ldap.max_failed_binds_per_ip = 3;
+  for (int i = 0; i < 3; ++i) (void)ldap_->Bind(Dn("nobody"), "x", {"203.0.113.9", true});
+  EXPECT_EQ(ldap_->Bind(Dn("bob"), "correct horse battery", {"203.0.113.9", true}).status().code(),
+            Code::kInvalidCredentials);
+  BindOk(Dn("bob"));  // another address is not affected
 }
 
 }  // namespace
