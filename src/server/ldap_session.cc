@@ -5,6 +5,7 @@
 #include "ber/framer.h"
 #include "common/log.h"
 #include "ldap/controls.h"
+#include "server/ldap_metrics.h"
 
 namespace skydir::server {
 
@@ -56,6 +57,10 @@ asio::awaitable<void> LdapSession::Run() {
     stream_->Close();
     co_return;
   }
+  RecordConnectionOpened(implicit_tls_);
+  struct CloseRecorder {
+    ~CloseRecorder() { RecordConnectionClosed(); }
+  } close_recorder;
   auto io_timeout = std::chrono::seconds(ctx_.settings.ldap.pdu_read_timeout_seconds);
   if (implicit_tls_) {
     if (!ctx_.tls || co_await stream_->Handshake(ctx_.tls, io_timeout)) {
@@ -68,6 +73,7 @@ asio::awaitable<void> LdapSession::Run() {
   while (!closing_) {
     ber::FrameResult frame = ber::FramePdu(in_, MaxPdu());
     if (frame.state == ber::FrameState::kError) {
+      RecordProtocolViolation("frame");
       co_await Disconnect(Code::kProtocolError, frame.error ? frame.error : "malformed PDU");
       break;
     }
@@ -82,6 +88,7 @@ asio::awaitable<void> LdapSession::Run() {
                                        &failure);
     in_.erase(0, frame.pdu_size);
     if (!request.ok()) {
+      RecordProtocolViolation("decode");
       auto response = failure.op ? ldap::ResponseOpFor(*failure.op) : std::nullopt;
       if (failure.message_id && *failure.message_id > 0 && response) {
         Respond(*failure.message_id, *response, Code::kProtocolError,
@@ -91,7 +98,11 @@ asio::awaitable<void> LdapSession::Run() {
         break;
       }
     } else {
+      Clock::time_point started = Clock::now();
+      last_code_ = Code::kSuccess;
       co_await Handle(*request);
+      RecordOperation(request->op_tag(), last_code_,
+                      std::chrono::duration<double>(Clock::now() - started).count());
     }
     if (!co_await Flush()) break;
   }
@@ -100,6 +111,7 @@ asio::awaitable<void> LdapSession::Run() {
 
 void LdapSession::Respond(int32_t id, ldap::OpTag op, Code code, std::string_view message,
                           std::string_view matched_dn) {
+  last_code_ = code;
   ldap::LdapResult result{code, matched_dn, message};
   if (op == ldap::OpTag::kBindResponse) {
     ldap::AppendBindResponse(&out_, id, result);

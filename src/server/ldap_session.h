@@ -59,6 +59,7 @@ class LdapSession : public std::enable_shared_from_this<LdapSession> {
   std::string out_;  // encoded responses not yet written
   bool closing_ = false;
   Clock::time_point connected_at_;
+  Code last_code_ = Code::kSuccess;  // result of the operation being answered, for metrics
 };
 
 }  // namespace skydir::server

@@ -125,6 +125,7 @@ asio::awaitable<void> LdapSession::HandleSearch(int32_t id, const ldap::SearchRe
     Respond(id, ldap::OpTag::kSearchResultDone, code, message);
     co_return;
   }
+  last_code_ = code;
   std::string cookie = to < total ? paged_.Put(state) : std::string();
   std::string value = ldap::EncodePagedResultsValue(static_cast<int32_t>(total), cookie);
   ldap::Control response{std::string(ldap::kPagedResultsOid), false, value};

@@ -3,9 +3,32 @@
 #include <set>
 
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/time.h"
 
 namespace skydir::service {
+
+namespace {
+
+void RecordSnapshot(const dit::Registry& registry, double build_seconds) {
+  static metrics::Registry& r = metrics::Registry::Default();
+  static metrics::Gauge* orgs =
+      r.Register("skydir_snapshot_orgs", "Organizations served from memory", metrics::Kind::kGauge)
+          ->GaugeFor({});
+  static metrics::Gauge* entries =
+      r.Register("skydir_snapshot_entries", "LDAP entries in all org snapshots",
+                 metrics::Kind::kGauge)
+          ->GaugeFor({});
+  static metrics::Histogram* build =
+      r.Register("skydir_snapshot_build_seconds", "Time to load and build one org snapshot",
+                 metrics::Kind::kHistogram, {}, metrics::LatencyBuckets())
+          ->HistogramFor({});
+  orgs->Set(static_cast<int64_t>(registry.All().size()));
+  entries->Set(static_cast<int64_t>(registry.EntryCount()));
+  build->Observe(build_seconds);
+}
+
+}  // namespace
 
 SnapshotFollower::SnapshotFollower(store::Store& store, dit::Registry& registry,
                                    dit::SnapshotOptions options, uint32_t poll_millis)
@@ -15,6 +38,7 @@ SnapshotFollower::SnapshotFollower(store::Store& store, dit::Registry& registry,
 SnapshotFollower::~SnapshotFollower() { Stop(); }
 
 Status SnapshotFollower::Refresh(std::string_view org_id) {
+  int64_t started = NowMicros();
   auto data = store_.LoadOrg(org_id);
   if (!data.ok()) {
     if (data.status().code() == Code::kNoSuchObject) {
@@ -24,6 +48,7 @@ Status SnapshotFollower::Refresh(std::string_view org_id) {
     return data.status();
   }
   registry_.Publish(dit::Snapshot::Build(*data, options_, NowMicros()));
+  RecordSnapshot(registry_, (NowMicros() - started) / 1e6);
   return Status::Ok();
 }
 
