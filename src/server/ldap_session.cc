@@ -195,14 +195,10 @@ asio::awaitable<void> LdapSession::HandleBind(int32_t id, const ldap::BindReques
   auto result = co_await ctx_.blocking.Run(
       [ldap, request, client] { return ldap->Bind(request->name, request->simple_password, *client); });
   if (!result.ok()) {
-    LogInfo("ldap.bind", {{"dn", bind.name}, {"outcome", CodeName(result.status().code())},
-                          {"client_ip", client_.ip}, {"tls", client_.tls}});
     Respond(id, ldap::OpTag::kBindResponse, result.status().code(), result.status().message());
     co_return;
   }
   principal_ = std::move(result).value();
-  LogInfo("ldap.bind", {{"dn", principal_.dn}, {"org", principal_.org_id},
-                        {"outcome", "success"}, {"client_ip", client_.ip}, {"tls", client_.tls}});
   Respond(id, ldap::OpTag::kBindResponse, Code::kSuccess, "");
 }
 

@@ -65,7 +65,17 @@ Result<Principal> LdapService::Bind(std::string_view dn, std::string_view passwo
                                     const ClientInfo& client) {
   BindAttempt attempt;
   Result<Principal> result = Authenticate(dn, password, client, &attempt);
-  if (audit_ != nullptr && !attempt.org_id.empty()) {
+  if (!result.ok() && attempt.reason.empty()) attempt.reason = result.status().message();
+  // Every bind reaches the JSON log: through the audit trail when it names an org, directly
+  // otherwise (there is no tenant to file it under).
+  if (attempt.org_id.empty() || audit_ == nullptr) {
+    LogInfo("ldap.bind", {{"dn", dn},
+                          {"outcome", result.ok() ? std::string_view("success")
+                                                  : std::string_view(attempt.reason)},
+                          {"code", CodeName(result.status().code())},
+                          {"client_ip", client.ip},
+                          {"tls", client.tls}});
+  } else {
     store::AuditEvent e;
     e.org_id = attempt.org_id;
     e.service = "ldap";
