@@ -1,5 +1,6 @@
 // `skydir user add|list|show|set|set-password|suspend|delete`.
 #include <algorithm>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -113,6 +114,22 @@ bool Resolve(service::Admin& admin, const UserArgs& a, std::string* org_id, User
   return true;
 }
 
+// Applies `change` to the user named by the arguments and prints the result with `verb`.
+int ChangeUser(Context& ctx, const UserArgs& a, const char* verb,
+               const std::function<Result<User>(service::Admin&, const std::string&,
+                                                 const User&)>& change) {
+  service::Admin* admin = ctx.OpenAdmin();
+  if (admin == nullptr) return 1;
+  std::string org_id;
+  User user;
+  int code = 0;
+  if (!Resolve(*admin, a, &org_id, &user, &code)) return code;
+  auto updated = change(*admin, org_id, user);
+  if (!updated.ok()) return Fail(updated.status());
+  PrintUser(ctx, *updated, verb);
+  return 0;
+}
+
 int Add(Context& ctx, const UserArgs& a) {
   service::UserInput input;
   if (int code = a.Fill(input); code != 0) return code;
@@ -196,48 +213,28 @@ int Set(Context& ctx, const UserArgs& a) {
   if (a.activate) patch.state = directory::UserState::kActivated;
   if (a.suspend) patch.state = directory::UserState::kSuspended;
   patch.unlock = a.unlock;
-  service::Admin* admin = ctx.OpenAdmin();
-  if (admin == nullptr) return 1;
-  std::string org_id;
-  User user;
-  int code = 0;
-  if (!Resolve(*admin, a, &org_id, &user, &code)) return code;
-  auto updated = admin->UpdateUser(org_id, user.id, patch);
-  if (!updated.ok()) return Fail(updated.status());
-  PrintUser(ctx, *updated, "updated");
-  return 0;
+  return ChangeUser(ctx, a, "updated", [&](service::Admin& admin, const std::string& org,
+                                           const User& user) {
+    return admin.UpdateUser(org, user.id, patch);
+  });
 }
 
 int SetPassword(Context& ctx, const UserArgs& a) {
-  service::Admin* admin = ctx.OpenAdmin();
-  if (admin == nullptr) return 1;
-  std::string org_id;
-  User user;
-  int code = 0;
-  if (!Resolve(*admin, a, &org_id, &user, &code)) return code;
-  std::string password = a.password;
-  if (!a.Given("--password")) {
-    auto read = ReadPasswordFromStdin();
-    if (!read.ok()) return Fail(read.status());
-    password = *read;
-  }
-  auto updated = admin->SetPassword(org_id, user.id, password);
-  if (!updated.ok()) return Fail(updated.status());
-  PrintUser(ctx, *updated, "password set");
-  return 0;
+  return ChangeUser(ctx, a, "password set", [&](service::Admin& admin, const std::string& org,
+                                                const User& user) -> Result<User> {
+    std::string password = a.password;
+    if (!a.Given("--password")) {
+      SKYDIR_ASSIGN_OR_RETURN(password, ReadPasswordFromStdin());
+    }
+    return admin.SetPassword(org, user.id, password);
+  });
 }
 
 int Suspend(Context& ctx, const UserArgs& a) {
-  service::Admin* admin = ctx.OpenAdmin();
-  if (admin == nullptr) return 1;
-  std::string org_id;
-  User user;
-  int code = 0;
-  if (!Resolve(*admin, a, &org_id, &user, &code)) return code;
-  auto updated = admin->SuspendUser(org_id, user.id);
-  if (!updated.ok()) return Fail(updated.status());
-  PrintUser(ctx, *updated, "suspended");
-  return 0;
+  return ChangeUser(ctx, a, "suspended",
+                    [](service::Admin& admin, const std::string& org, const User& user) {
+                      return admin.SuspendUser(org, user.id);
+                    });
 }
 
 int Delete(Context& ctx, const UserArgs& a) {
