@@ -4,15 +4,21 @@
 
 #include <iostream>
 
+#include "api/api.h"
 #include "app/demo.h"
 #include "common/log.h"
 #include "dit/registry.h"
+#include "http/api_key_auth.h"
+#include "http/dispatcher.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
 #include "net/blocking_pool.h"
 #include "net/runtime.h"
 #include "net/tls_context.h"
 #include "net/tls_material.h"
 #include "server/ldap_server.h"
 #include "service/admin.h"
+#include "service/audit_log.h"
 #include "service/credential_cache.h"
 #include "service/ldap_service.h"
 #include "service/password_hasher.h"
@@ -57,8 +63,10 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   service::SnapshotFollower follower(**store, registry, snapshot_options,
                                      settings.snapshot_poll_millis);
   if (Status s = follower.LoadAll(); !s.ok()) return Fail("cannot load the directory: " + s.ToString());
+  service::AuditLog audit(**store, service::AuditLogOptions{});
+  audit.Start();
   CredentialCache cache(settings.password);
-  service::LdapService ldap(settings, registry, follower, hasher, cache, admin, **store);
+  service::LdapService ldap(settings, registry, follower, hasher, cache, admin, **store, &audit);
 
   net::RuntimeOptions runtime_options;
   runtime_options.io_threads = settings.io_threads;
@@ -72,15 +80,46 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   server::LdapServer ldap_server(ctx, runtime);
   if (Status s = ldap_server.Listen(); !s.ok()) return Fail(s.message());
   ldap_server.Start();
+
+  // The admin REST API: handlers run on their own pool so API load never starves LDAP binds.
+  net::BlockingPoolOptions http_pool_options;
+  http_pool_options.name = "http";
+  http_pool_options.threads = settings.http.worker_threads;
+  http_pool_options.max_queue = settings.http.max_queued_requests;
+  net::BlockingPool http_pool(http_pool_options);
+  http::ApiKeyAuthenticator api_keys(
+      [&admin](std::string_view secret) { return admin.AuthenticateApiKey(secret); },
+      settings.http);
+  http::RateLimiter rate_limiter(settings.http.rate_limit_per_second,
+                                 settings.http.rate_limit_burst);
+  http::Router router;
+  http::AddHealthRoutes(router, [&runtime] { return !runtime.Stopping(); });
+  api::ApiContext api_context{admin, [&follower] { return follower.CatchUp(); }, &api_keys};
+  api::AddApiRoutes(router, api_context);
+  http::HttpMetrics http_metrics;
+  http::Dispatcher dispatcher(router, api_keys, rate_limiter);
+  http::HttpServer http_server(settings.http, dispatcher, http_pool, *tls, runtime,
+                               &http_metrics);
+  http::AddMetricsRoute(router, [&http_metrics, &http_server] {
+    return http_metrics.Render() + http_server.RenderConnectionMetrics();
+  });
+  if (Status s = http_server.Listen(); !s.ok()) return Fail(s.message());
+  http_server.Start();
   follower.Start();
 
   LogInfo("server.started", {{"ldap_port", int64_t{ldap_server.plain_port()}},
                              {"ldaps_port", int64_t{ldap_server.tls_port()}},
+                             {"http_port", int64_t{http_server.plain_port()}},
+                             {"https_port", int64_t{http_server.tls_port()}},
                              {"orgs", static_cast<int64_t>(registry.All().size())},
                              {"entries", static_cast<int64_t>(registry.EntryCount())},
                              {"ca_file", tls_files->ca_file}});
   std::cout << "skydir is serving LDAP on port " << ldap_server.plain_port()
             << " (StartTLS) and LDAPS on port " << ldap_server.tls_port() << "\n";
+  if (http_server.plain_port() != 0 || http_server.tls_port() != 0) {
+    std::cout << "skydir is serving the admin API on HTTP port " << http_server.plain_port()
+              << " and HTTPS port " << http_server.tls_port() << "\n";
+  }
   if (!tls_files->ca_file.empty()) {
     std::cout << "Clients should trust the CA certificate " << tls_files->ca_file << "\n";
   }
@@ -92,7 +131,9 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
 
   runtime.Run();
   follower.Stop();
+  http_pool.Stop();
   pool.Stop();
+  audit.Stop();
   LogInfo("server.stopped");
   return 0;
 }

@@ -1,0 +1,108 @@
+// /api/systemusers and /api/systemusers/{id} (JumpCloud API v1).
+#include <boost/json/object.hpp>
+
+#include "api/api.h"
+#include "api/api_util.h"
+#include "api/list_query.h"
+#include "api/user_json.h"
+#include "directory/rules.h"
+
+namespace skydir::api {
+
+namespace json = boost::json;
+using http::ErrorResponse;
+using http::JsonResponse;
+using http::Request;
+using http::Response;
+using http::Verb;
+
+namespace {
+
+Response List(ApiContext& ctx, const Request& req) {
+  auto query = ParseListQuery(req, Dialect::kV1, UserJsonFields());
+  if (!query.ok()) return ErrorResponse(query.status());
+  auto users = ctx.admin.ListUsers(req.principal.org_id);
+  if (!users.ok()) return ErrorResponse(users.status());
+  std::vector<json::object> items;
+  items.reserve(users->size());
+  for (const auto& u : *users) items.push_back(UserToJson(u));
+  size_t total = 0;
+  json::array results;
+  for (auto& item : ApplyListQuery(std::move(items), *query, &total)) {
+    results.push_back(std::move(item));
+  }
+  json::object out;
+  out["totalCount"] = total;
+  out["results"] = std::move(results);
+  return JsonResponse(out);
+}
+
+Response Create(ApiContext& ctx, const Request& req) {
+  auto input = ParseUserCreate(req.body, req.has_body);
+  if (!input.ok()) return ErrorResponse(input.status());
+  auto user = ctx.admin.CreateUser(req.principal.org_id, *input);
+  if (!user.ok()) return ErrorResponse(user.status());
+  Publish(ctx);
+  return JsonResponse(UserToJson(*user));
+}
+
+Response Get(ApiContext& ctx, const Request& req) {
+  auto user = ctx.admin.GetUser(req.principal.org_id, req.Param("id"));
+  if (!user.ok()) return ErrorResponse(user.status());
+  return JsonResponse(UserToJson(*user));
+}
+
+// Partial update. Fields and state go in one UpdateUser transaction; a password is a second
+// one (SetPassword), checked against the org's policy before anything is written.
+Response Put(ApiContext& ctx, const Request& req) {
+  const std::string& org = req.principal.org_id;
+  const std::string& id = req.Param("id");
+  auto update = ParseUserUpdate(req.body, req.has_body);
+  if (!update.ok()) return ErrorResponse(update.status());
+  auto current = ctx.admin.GetUser(org, id);
+  if (!current.ok()) return ErrorResponse(current.status());
+  if (Status s = ResolveStateChange(*current, *update); !s.ok()) return ErrorResponse(s);
+  if (update->password) {
+    auto organization = ctx.admin.GetOrg(org);
+    if (!organization.ok()) return ErrorResponse(organization.status());
+    Status policy = directory::CheckPassword(organization->settings.password, *update->password);
+    if (!policy.ok()) return ErrorResponse(policy);
+  }
+  Result<directory::User> result = *current;
+  if (update->HasFieldChanges()) {
+    result = ctx.admin.UpdateUser(org, id, update->patch);
+    if (!result.ok()) return ErrorResponse(result.status());
+  }
+  if (update->password) {
+    result = ctx.admin.SetPassword(org, id, *update->password);
+    if (!result.ok()) {
+      if (update->HasFieldChanges()) Publish(ctx);  // the field changes did commit
+      return ErrorResponse(result.status());
+    }
+  }
+  Publish(ctx);
+  return JsonResponse(UserToJson(*result));
+}
+
+Response Delete(ApiContext& ctx, const Request& req) {
+  auto user = ctx.admin.GetUser(req.principal.org_id, req.Param("id"));
+  if (!user.ok()) return ErrorResponse(user.status());
+  Status s = ctx.admin.DeleteUser(req.principal.org_id, user->id);
+  if (!s.ok()) return ErrorResponse(s);
+  Publish(ctx);
+  return JsonResponse(UserToJson(*user));
+}
+
+}  // namespace
+
+void AddUserRoutes(http::Router& router, ApiContext& ctx) {
+  ApiContext* c = &ctx;
+  router.Add(Verb::get, "/api/systemusers", [c](const Request& r) { return List(*c, r); });
+  router.Add(Verb::post, "/api/systemusers", [c](const Request& r) { return Create(*c, r); });
+  router.Add(Verb::get, "/api/systemusers/{id}", [c](const Request& r) { return Get(*c, r); });
+  router.Add(Verb::put, "/api/systemusers/{id}", [c](const Request& r) { return Put(*c, r); });
+  router.Add(Verb::delete_, "/api/systemusers/{id}",
+             [c](const Request& r) { return Delete(*c, r); });
+}
+
+}  // namespace skydir::api
