@@ -14,6 +14,7 @@
 #include "http/api_key_auth.h"
 #include "http/router.h"
 #include "service/admin.h"
+#include "service/audit_log.h"
 
 namespace skydir::api {
 
@@ -23,6 +24,8 @@ struct ApiContext {
   std::function<Status()> publish;
   // Told about revoked keys so that its cache forgets them; may be null.
   http::ApiKeyAuthenticator* api_keys = nullptr;
+  // The audit trail behind /insights/directory/v1/events; null: the route answers 503.
+  service::AuditLog* audit = nullptr;
 };
 
 // Adds every API route. REQUIRES: ctx outlives the router.
@@ -33,6 +36,7 @@ void AddUserRoutes(http::Router& router, ApiContext& ctx);   // users_api.cc
 void AddGroupRoutes(http::Router& router, ApiContext& ctx);  // groups_api.cc
 void AddLdapRoutes(http::Router& router, ApiContext& ctx);   // ldap_api.cc
 void AddOrgRoutes(http::Router& router, ApiContext& ctx);    // org_api.cc
+void AddInsightsRoutes(http::Router& router, ApiContext& ctx);  // insights_api.cc
 void AddOpenApiRoute(http::Router& router);                  // openapi.cc
 
 // After a successful write: publishes it (logging, not failing, if that does not work).

@@ -61,6 +61,7 @@ void AddApiRoutes(http::Router& router, ApiContext& ctx) {
   AddGroupRoutes(router, ctx);
   AddLdapRoutes(router, ctx);
   AddOrgRoutes(router, ctx);
+  AddInsightsRoutes(router, ctx);
   AddOpenApiRoute(router);
 }
 

@@ -69,6 +69,9 @@ const std::vector<DocumentedOperation>& DocumentedOperations() {
       {"post", "/api/v2/apikeys", "Create an API key; the secret is shown once", "ApiKeyInput",
        "ApiKey", 201, ""},
       {"delete", "/api/v2/apikeys/{id}", "Revoke an API key", "", "", 204, ""},
+      {"post", "/insights/directory/v1/events",
+       "Audit events, newest first (Directory Insights); cursor in X-Search_after", "EventQuery",
+       "Event", 200, ""},
   };
   return kOps;
 }
@@ -77,6 +80,23 @@ namespace {
 
 // Component schemas, written as JSON for readability.
 constexpr std::string_view kSchemas = R"({
+  "EventQuery": {"type": "object", "required": ["service", "start_time"],
+    "additionalProperties": false, "properties": {
+    "service": {"type": "array", "items": {"type": "string", "enum": ["all", "ldap", "directory"]}},
+    "start_time": {"type": "string", "format": "date-time"},
+    "end_time": {"type": "string", "format": "date-time"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 10000},
+    "sort": {"type": "string", "enum": ["DESC"]},
+    "search_after": {"type": "array", "description": "the X-Search_after of the previous page"},
+    "search_term": {"description": "a substring, or {\"and\": {field: value}} with fields event_type, success, client_ip, initiated_by.id, resource.id"},
+    "fields": {"type": "array", "items": {"type": "string"}}}},
+  "Event": {"type": "object", "properties": {
+    "id": {"type": "string"}, "timestamp": {"type": "string", "format": "date-time"},
+    "service": {"type": "string"}, "event_type": {"type": "string"},
+    "success": {"type": "boolean"}, "client_ip": {"type": "string"},
+    "organization": {"type": "string"},
+    "initiated_by": {"type": "object"}, "resource": {"type": "object"},
+    "detail": {"type": "object"}}},
   "Error": {"type": "object", "required": ["message", "error"], "properties": {
     "message": {"type": "string", "description": "what went wrong; starts with the field at fault"},
     "error": {"type": "string", "description": "the HTTP reason phrase"}}},

@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "app/demo.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "dit/registry.h"
 #include "http/api_key_auth.h"
 #include "http/dispatcher.h"
@@ -94,14 +95,16 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
                                  settings.http.rate_limit_burst);
   http::Router router;
   http::AddHealthRoutes(router, [&runtime] { return !runtime.Stopping(); });
-  api::ApiContext api_context{admin, [&follower] { return follower.CatchUp(); }, &api_keys};
+  api::ApiContext api_context{admin, [&follower] { return follower.CatchUp(); }, &api_keys,
+                              &audit};
   api::AddApiRoutes(router, api_context);
   http::HttpMetrics http_metrics;
   http::Dispatcher dispatcher(router, api_keys, rate_limiter);
   http::HttpServer http_server(settings.http, dispatcher, http_pool, *tls, runtime,
                                &http_metrics);
   http::AddMetricsRoute(router, [&http_metrics, &http_server] {
-    return http_metrics.Render() + http_server.RenderConnectionMetrics();
+    return http_metrics.Render() + http_server.RenderConnectionMetrics() +
+           metrics::Registry::Default().Render();
   });
   if (Status s = http_server.Listen(); !s.ok()) return Fail(s.message());
   http_server.Start();

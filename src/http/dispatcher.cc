@@ -1,5 +1,7 @@
 #include "http/dispatcher.h"
 
+#include "service/actor.h"
+
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
 #include <cctype>
@@ -124,6 +126,9 @@ Response Dispatcher::Execute(Call& call) const {
   if (call.route->options.authenticated) {
     if (auto refused = Authorize(call)) return std::move(*refused);
   }
+  // Changes made by this request are audited as the key that made them, from its address.
+  service::ScopedActor actor({call.request.principal.key_id.empty() ? "system" : "api_key",
+                              call.request.principal.key_id, call.request.client_ip});
   try {
     return call.route->handler(call.request);
   } catch (const std::exception& e) {

@@ -83,6 +83,11 @@ void AuditLog::Flush() {
   written_cv_.wait(lock, [&] { return written_ >= target || stopping_; });
 }
 
+Result<std::vector<store::AuditEvent>> AuditLog::Query(const store::AuditQuery& query) {
+  Flush();
+  return store_.QueryAuditEvents(query);
+}
+
 uint64_t AuditLog::dropped() const {
   std::lock_guard<std::mutex> lock(mu_);
   return dropped_;

@@ -41,6 +41,9 @@ class AuditLog {
 
   uint64_t dropped() const;
 
+  // Flushes what is queued, then queries the store: what was recorded is what is found.
+  Result<std::vector<store::AuditEvent>> Query(const store::AuditQuery& query);
+
  private:
   void Loop();
   void WriteBatch(std::deque<store::AuditEvent>& batch);

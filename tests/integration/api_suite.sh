@@ -460,9 +460,55 @@ check("GET /metrics counts requests by route pattern and status, without user da
       and "skydir_http_request_duration_seconds_bucket" in a.text
       and "skydir_http_open_connections" in a.text
       and JDOE not in a.text and "jdoe" not in a.text, a)
+check("GET /metrics has LDAP operations by type and result, binds and snapshot sizes",
+      'skydir_ldap_operations_total{op="search",result="success"}' in a.text
+      and 'skydir_ldap_binds_total{outcome="success"}' in a.text
+      and "skydir_ldap_operation_duration_seconds_bucket" in a.text
+      and "skydir_ldap_connections_open" in a.text
+      and "skydir_snapshot_entries" in a.text and ORG not in a.text, a)
 log = open(os.path.join(WORK, "server.err")).read()
 check("API keys never appear in the server log",
       KEY not in log and OPS_KEY not in log and RO_KEY not in log and BURST_KEY not in log)
+
+# --- audit events (Directory Insights) -------------------------------------------------------
+KEY_ID = KEY.split("_")[1]
+ldapsearch(BIND[0], "not-the-password", f"o={ORG},{SUFFIX}", "(uid=jdoe)")
+a = request("POST", "/insights/directory/v1/events",
+            {"service": ["directory"], "start_time": "2020-01-01T00:00:00Z", "limit": 1000})
+created = [e for e in (a.json or []) if e.get("event_type") == "user_create"
+           and e["resource"]["id"] == JDOE]
+check("insights: the API's user_create names the key and the client address",
+      a.status == 200 and len(created) == 1 and created[0]["initiated_by"] ==
+      {"type": "api_key", "id": KEY_ID} and created[0]["client_ip"] == "127.0.0.1", a)
+updates = [e for e in (a.json or []) if e.get("event_type") == "user_update"
+           and e["resource"]["id"] == JDOE]
+check("insights: updates carry the changed fields, old and new",
+      any("changes" in e["detail"] and e["detail"]["changes"] for e in updates), a)
+a = request("POST", "/insights/directory/v1/events",
+            {"service": ["ldap"], "start_time": "2020-01-01T00:00:00Z",
+             "search_term": {"and": {"event_type": "ldap_bind", "success": False}}})
+check("insights: a failed LDAP bind is recorded with its reason and client address",
+      a.status == 200 and any(e["detail"].get("outcome") == "wrong password"
+                              and e["client_ip"] == "127.0.0.1" for e in a.json), a)
+check("insights: no password or key appears in any event", KEY not in a.text
+      and JDOE_PW not in a.text and "argon2" not in a.text, a)
+a = request("POST", "/insights/directory/v1/events",
+            {"service": ["all"], "start_time": "2020-01-01T00:00:00Z", "limit": 2})
+after = a.header("x-search_after")
+b = request("POST", "/insights/directory/v1/events",
+            {"service": ["all"], "start_time": "2020-01-01T00:00:00Z", "limit": 2,
+             "search_after": json.loads(after or "[0]")})
+check("insights: pages follow X-Search_after without overlap",
+      a.status == 200 and b.status == 200 and len(a.json) == 2 and len(b.json) == 2
+      and not {e["id"] for e in a.json} & {e["id"] for e in b.json}, b)
+a = request("POST", "/insights/directory/v1/events", {"service": ["all"]})
+check("insights: a missing start_time is a 400 naming it", is_error(a, 400, "start_time"), a)
+other = request("POST", "/insights/directory/v1/events",
+                {"service": ["all"], "start_time": "2020-01-01T00:00:00Z", "limit": 10000},
+                key=KEY2)
+check("insights: an org sees only its own events",
+      other.status == 200 and other.json and all(e["organization"] == ORG2 for e in other.json),
+      other)
 
 # --- graceful shutdown ----------------------------------------------------------------------
 idle = http.client.HTTPConnection("127.0.0.1", HTTP_PORT, timeout=10)
