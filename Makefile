@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 DATA_DIR ?= ./skydir-data
 FUZZ_SECONDS ?= 30
 
-.PHONY: deps configure build test unit integration run fuzz clean
+.PHONY: deps configure build test unit integration run fuzz clean bench
 
 deps:
 	@scripts/install-deps
@@ -34,3 +34,8 @@ fuzz: deps
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# Side-by-side benchmark against OpenLDAP slapd (issue 7): 10k and 100k users, own Release
+# build in build-bench/; never part of `make test`. BENCH_USERS=10000 bench/run for a quick run.
+bench: deps
+	@BENCH_SIZES="$${BENCH_SIZES:-10000 100000}" bench/run
