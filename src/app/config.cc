@@ -45,6 +45,8 @@ const Spec kSpecs[] = {
     {"log_level", Type::kString, SKYDIR_FIELD(log_level), "debug, info, warn, error or off", 0, 0,
      Check::kLogLevel},
     {"io_threads", Type::kUint, SKYDIR_FIELD(io_threads), "I/O threads; 0: one per core", 0, 1024},
+    {"audit_retention_days", Type::kUint, SKYDIR_FIELD(audit_retention_days),
+     "days audit events are kept; 0: forever"},
     {"snapshot_poll_millis", Type::kUint, SKYDIR_FIELD(snapshot_poll_millis),
      "how often the change log is followed", 10, 60000},
     {"ldap.listen", Type::kString, SKYDIR_FIELD(ldap.listen),

@@ -64,7 +64,9 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   service::SnapshotFollower follower(**store, registry, snapshot_options,
                                      settings.snapshot_poll_millis);
   if (Status s = follower.LoadAll(); !s.ok()) return Fail("cannot load the directory: " + s.ToString());
-  service::AuditLog audit(**store, service::AuditLogOptions{});
+  service::AuditLogOptions audit_options;
+  audit_options.retention_days = settings.audit_retention_days;
+  service::AuditLog audit(**store, audit_options);
   audit.Start();
   CredentialCache cache(settings.password);
   service::LdapService ldap(settings, registry, follower, hasher, cache, admin, **store, &audit);
