@@ -95,7 +95,21 @@ Response Patch(ApiContext& ctx, const Request& req) {
       !s.ok()) {
     return ErrorResponse(s);
   }
-  auto updated = ctx.admin.UpdateOrgSettings(req.principal.org_id, settings);
+  // Only the actions named in the body change, read and written in one transaction.
+  const bool lockout = o.contains("userLockoutAction");
+  const bool expiration = o.contains("userPasswordExpirationAction");
+  auto updated = ctx.admin.ModifyOrgSettings(req.principal.org_id,
+                                             [&](directory::OrgSettings& current) {
+                                               if (lockout) {
+                                                 current.user_lockout_action =
+                                                     settings.user_lockout_action;
+                                               }
+                                               if (expiration) {
+                                                 current.password_expiration_action =
+                                                     settings.password_expiration_action;
+                                               }
+                                               return Status::Ok();
+                                             });
   if (!updated.ok()) return ErrorResponse(updated.status());
   Publish(ctx);
   return JsonResponse(LdapServerJson(*ldap, *updated));

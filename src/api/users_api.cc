@@ -52,8 +52,8 @@ Response Get(ApiContext& ctx, const Request& req) {
   return JsonResponse(UserToJson(*user));
 }
 
-// Partial update. Fields and state go in one UpdateUser transaction; a password is a second
-// one (SetPassword), checked against the org's policy before anything is written.
+// Partial update: fields, state and password in one UpdateUser transaction, so a refused
+// password (policy, history) leaves the user unchanged.
 Response Put(ApiContext& ctx, const Request& req) {
   const std::string& org = req.principal.org_id;
   const std::string& id = req.Param("id");
@@ -62,24 +62,11 @@ Response Put(ApiContext& ctx, const Request& req) {
   auto current = ctx.admin.GetUser(org, id);
   if (!current.ok()) return ErrorResponse(current.status());
   if (Status s = ResolveStateChange(*current, *update); !s.ok()) return ErrorResponse(s);
-  if (update->password) {
-    auto organization = ctx.admin.GetOrg(org);
-    if (!organization.ok()) return ErrorResponse(organization.status());
-    Status policy = directory::CheckPassword(organization->settings.password, *update->password);
-    if (!policy.ok()) return ErrorResponse(policy);
-  }
-  Result<directory::User> result = *current;
-  if (update->HasFieldChanges()) {
-    result = ctx.admin.UpdateUser(org, id, update->patch);
-    if (!result.ok()) return ErrorResponse(result.status());
-  }
-  if (update->password) {
-    result = ctx.admin.SetPassword(org, id, *update->password);
-    if (!result.ok()) {
-      if (update->HasFieldChanges()) Publish(ctx);  // the field changes did commit
-      return ErrorResponse(result.status());
-    }
-  }
+  if (!update->HasFieldChanges() && !update->password) return JsonResponse(UserToJson(*current));
+  service::UserPatch patch = update->patch;
+  patch.password = update->password;
+  auto result = ctx.admin.UpdateUser(org, id, patch);
+  if (!result.ok()) return ErrorResponse(result.status());
   Publish(ctx);
   return JsonResponse(UserToJson(*result));
 }

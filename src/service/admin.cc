@@ -179,10 +179,18 @@ Result<directory::Organization> Admin::ResolveOrg(std::string_view id_or_name) {
 
 Result<directory::Organization> Admin::UpdateOrgSettings(std::string_view org_id,
                                                          const directory::OrgSettings& settings) {
+  return ModifyOrgSettings(org_id, [&](directory::OrgSettings& s) {
+    s = settings;
+    return Status::Ok();
+  });
+}
+
+Result<directory::Organization> Admin::ModifyOrgSettings(
+    std::string_view org_id, const std::function<Status(directory::OrgSettings&)>& change) {
   return InTransaction<directory::Organization>(
       store_, [&](store::Transaction& txn) -> Result<directory::Organization> {
         SKYDIR_ASSIGN_OR_RETURN(auto org, RequireOrg(txn, org_id));
-        org.settings = settings;
+        SKYDIR_RETURN_IF_ERROR(change(org.settings));
         org.updated = NowMicros();
         SKYDIR_RETURN_IF_ERROR(directory::ValidateOrganization(org));
         SKYDIR_RETURN_IF_ERROR(txn.UpdateOrg(org));

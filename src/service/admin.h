@@ -71,6 +71,9 @@ struct UserInput : UserFields {
 struct UserPatch : UserFields {
   std::optional<directory::UserState> state;
   bool unlock = false;  // clear account_locked
+  // A new password, set in the same transaction as the other changes (policy and history
+  // checked as by SetPassword); it activates a staged user.
+  std::optional<std::string> password;
 };
 
 struct GroupInput {
@@ -140,6 +143,10 @@ class Admin {
   Result<directory::Organization> ResolveOrg(std::string_view id_or_name);
   Result<directory::Organization> UpdateOrgSettings(std::string_view org_id,
                                                     const directory::OrgSettings& settings);
+  // Reads the org's settings, lets `change` edit them and writes them back, in one transaction
+  // (so concurrent edits of different settings are not lost).
+  Result<directory::Organization> ModifyOrgSettings(
+      std::string_view org_id, const std::function<Status(directory::OrgSettings&)>& change);
 
   // Users.
   Result<directory::User> CreateUser(std::string_view org_id, const UserInput& input);
@@ -213,6 +220,10 @@ class Admin {
   // Fills unset unix ids from the allocator and reserves given ones.
   Status AssignUnixIds(store::Transaction& txn, directory::User& user,
                        const UserFields& fields);
+  // Sets `password` (already hashed as `hash`) on `user` after the org's policy and history
+  // checks, and records it in the history.
+  Status ApplyPassword(store::Transaction& txn, std::string_view org_id, directory::User& user,
+                       std::string_view password, const std::string& hash);
   // Refuses a username or email taken by another user of the org.
   Status CheckUserUnique(store::Transaction& txn, const directory::User& user);
   // Loads a user, mutates it with `change` (which may fail), validates and stores it, and

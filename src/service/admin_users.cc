@@ -165,6 +165,10 @@ Result<User> Admin::UpdateUser(std::string_view org_id, std::string_view user_id
   if (patch.state == UserState::kStaged) {
     return Status(Code::kUnwillingToPerform, "state: a user cannot go back to staged");
   }
+  std::string hash;
+  if (patch.password) {
+    SKYDIR_ASSIGN_OR_RETURN(hash, hasher_.Hash(*patch.password));
+  }
   return ModifyUser(org_id, user_id, "user_update", [&](store::Transaction& txn, User& user) -> Status {
     UserFields ids_only;
     ids_only.unix_uid = patch.unix_uid;
@@ -173,6 +177,9 @@ Result<User> Admin::UpdateUser(std::string_view org_id, std::string_view user_id
     SKYDIR_RETURN_IF_ERROR(CheckUserUnique(txn, user));
     if (patch.unix_uid || patch.unix_guid) {
       SKYDIR_RETURN_IF_ERROR(AssignUnixIds(txn, user, ids_only));
+    }
+    if (patch.password) {
+      SKYDIR_RETURN_IF_ERROR(ApplyPassword(txn, org_id, user, *patch.password, hash));
     }
     if (patch.state == UserState::kActivated && user.password_hash.empty()) {
       return Status(Code::kUnwillingToPerform, "user has no password");
@@ -186,29 +193,36 @@ Result<User> Admin::UpdateUser(std::string_view org_id, std::string_view user_id
   });
 }
 
-Result<User> Admin::SetPassword(std::string_view org_id, std::string_view user_id,
-                                std::string_view password) {
-  SKYDIR_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(password));
-  return ModifyUser(org_id, user_id, "user_password_set", [&](store::Transaction& txn, User& user) -> Status {
-    SKYDIR_ASSIGN_OR_RETURN(auto org, txn.GetOrg(org_id));
-    const directory::PasswordPolicy& policy = org.settings.password;
-    SKYDIR_RETURN_IF_ERROR(directory::CheckPassword(policy, password));
-    if (policy.history > 0) {
-      SKYDIR_ASSIGN_OR_RETURN(auto previous, txn.PasswordHistory(org_id, user.id, policy.history));
-      // The current hash counts even when it never went through the history (an import).
-      if (!user.password_hash.empty()) previous.push_back(user.password_hash);
-      for (const std::string& old : previous) {
-        if (hasher_.Verify(old, password).ok) {
-          return InvalidArgument("password: must differ from the last " +
-                                 std::to_string(policy.history) + " passwords");
-        }
+Status Admin::ApplyPassword(store::Transaction& txn, std::string_view org_id, User& user,
+                            std::string_view password, const std::string& hash) {
+  SKYDIR_ASSIGN_OR_RETURN(auto org, txn.GetOrg(org_id));
+  const directory::PasswordPolicy& policy = org.settings.password;
+  SKYDIR_RETURN_IF_ERROR(directory::CheckPassword(policy, password));
+  if (policy.history > 0) {
+    SKYDIR_ASSIGN_OR_RETURN(auto previous, txn.PasswordHistory(org_id, user.id, policy.history));
+    // The current hash counts even when it never went through the history (an import).
+    if (!user.password_hash.empty()) previous.push_back(user.password_hash);
+    for (const std::string& old : previous) {
+      if (hasher_.Verify(old, password).ok) {
+        return InvalidArgument("password: must differ from the last " +
+                               std::to_string(policy.history) + " passwords");
       }
     }
-    user.password_hash = hash;
-    user.password_changed = NowMicros();
-    if (user.state == UserState::kStaged) user.state = UserState::kActivated;
-    return txn.AddPasswordHistory(org_id, user.id, hash);
-  });
+  }
+  user.password_hash = hash;
+  user.password_changed = NowMicros();
+  if (user.state == UserState::kStaged) user.state = UserState::kActivated;
+  return txn.AddPasswordHistory(org_id, user.id, hash);
+}
+
+Result<User> Admin::SetPassword(std::string_view org_id, std::string_view user_id,
+                                std::string_view password) {
+  // Hash before the transaction: Argon2id takes tens of milliseconds.
+  SKYDIR_ASSIGN_OR_RETURN(std::string hash, hasher_.Hash(password));
+  return ModifyUser(org_id, user_id, "user_password_set",
+                    [&](store::Transaction& txn, User& user) -> Status {
+                      return ApplyPassword(txn, org_id, user, password, hash);
+                    });
 }
 
 Result<User> Admin::SuspendUser(std::string_view org_id, std::string_view user_id) {

@@ -203,6 +203,8 @@ void LdapService::UpgradeHash(const std::string& org_id, const std::string& user
   if (!user.ok() || user->password_hash != old_hash) return;
   user->password_hash = *fresh;
   if ((*txn)->UpdateUser(*user).ok() && (*txn)->Commit().ok()) {
+    // The next bind will see the new hash: remember it so that bind does not pay Argon2id.
+    cache_.Remember(user_id, *fresh, password);
     LogInfo("ldap.password_rehashed", {{"org", org_id}, {"user", user_id}});
   }
 }
