@@ -19,6 +19,7 @@
 // Pw-<uid>! (bench/gen_dataset).
 #include <ldap.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -58,6 +59,7 @@ struct Options {
   int min_ops = 0;            // keep going past duration until this many ops (bounded by 5x)
   double writes_per_sec = 20;
   std::string write_cmd;      // sh -c template; {n} = write number, {uid} = random user
+  double write_drain = 5;     // seconds to let running writes finish after the run
   std::string user_filter = "(objectClass=inetOrgPerson)";
   std::string group_filter = "(objectClass=groupOfNames)";
   std::string label;
@@ -70,7 +72,8 @@ void Usage() {
                "search-uid-with-writes|ready\n"
                "  [--concurrency 8] [--connections N] [--duration 20] [--users 10000]\n"
                "  [--first-user 1] [--user-pool N] [--warmup] [--page-size 100] [--min-ops N]\n"
-               "  [--writes-per-sec 20 --write-cmd 'sh template with {n} {uid}'] [--label X]\n");
+               "  [--writes-per-sec 20 --write-cmd 'sh template with {n} {uid}' --write-drain 5]\n"
+               "  [--label X]\n");
   std::exit(2);
 }
 
@@ -98,6 +101,7 @@ Options Parse(int argc, char** argv) {
     else if (a == "--min-ops") o.min_ops = std::stoi(next());
     else if (a == "--writes-per-sec") o.writes_per_sec = std::stod(next());
     else if (a == "--write-cmd") o.write_cmd = next();
+    else if (a == "--write-drain") o.write_drain = std::stod(next());
     else if (a == "--user-filter") o.user_filter = next();
     else if (a == "--group-filter") o.group_filter = next();
     else if (a == "--label") o.label = next();
@@ -277,33 +281,47 @@ pid_t Spawn(const std::string& tmpl, uint64_t n, const std::string& uid) {
     for (size_t p; (p = cmd.find(key)) != std::string::npos;) cmd.replace(p, key.size(), value);
   }
   const char* argv[] = {"sh", "-c", cmd.c_str(), nullptr};
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // own group: killable as a whole
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  if (posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ) != 0)
-    return -1;
-  return pid;
+  int rc = posix_spawn(&pid, "/bin/sh", nullptr, &attr, const_cast<char**>(argv), environ);
+  posix_spawnattr_destroy(&attr);
+  return rc == 0 ? pid : -1;
 }
 
 struct WriterStats {
-  uint64_t started = 0, ok = 0, failed = 0;
+  uint64_t started = 0, ok = 0, failed = 0, unfinished = 0;
+  std::vector<uint32_t> micros;  // start to exit of each successful write
 };
 
 // Paced writer: one command every 1/rate seconds on a fixed schedule, never waiting for the
-// previous one (a slow write does not lower the offered rate).
+// previous one (a slow write does not lower the offered rate). When the run ends, writes still
+// running get --write-drain seconds, then their process groups are killed and counted as
+// unfinished, so a server that queues writes cannot stretch the run.
 void RunWriter(const Options& o, WriterStats* s) {
   std::mt19937_64 rng(0xbeef);
   std::uniform_int_distribution<int> user(o.first_user, o.first_user + o.users - 1);
-  std::vector<pid_t> live;
+  std::vector<std::pair<pid_t, Clock::time_point>> live;
   auto period = std::chrono::duration<double>(1.0 / o.writes_per_sec);
   auto next = Clock::now();
-  auto reap = [&](bool block) {
+  auto reap = [&] {
     for (auto it = live.begin(); it != live.end();) {
       int status = 0;
-      pid_t r = waitpid(*it, &status, block ? 0 : WNOHANG);
+      pid_t r = waitpid(it->first, &status, WNOHANG);
       if (r == 0) {
         ++it;
         continue;
       }
-      (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) ? ++s->ok : ++s->failed;
+      if (r > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        ++s->ok;
+        s->micros.push_back(static_cast<uint32_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - it->second)
+                .count()));
+      } else {
+        ++s->failed;
+      }
       it = live.erase(it);
     }
   };
@@ -312,10 +330,20 @@ void RunWriter(const Options& o, WriterStats* s) {
     next += std::chrono::duration_cast<Clock::duration>(period);
     pid_t pid = Spawn(o.write_cmd, s->started, Uid(user(rng)));
     ++s->started;
-    if (pid > 0) live.push_back(pid); else ++s->failed;
-    reap(false);
+    if (pid > 0) live.emplace_back(pid, Clock::now()); else ++s->failed;
+    reap();
   }
-  reap(true);
+  auto drain_end = Clock::now() + std::chrono::duration<double>(o.write_drain);
+  while (!live.empty() && Clock::now() < drain_end) {
+    reap();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (auto& [pid, t] : live) {
+    kill(-pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+    ++s->unfinished;
+  }
+  std::sort(s->micros.begin(), s->micros.end());
 }
 
 double Percentile(const std::vector<uint32_t>& sorted, double q) {
@@ -410,12 +438,16 @@ int main(int argc, char** argv) {
   std::printf("{\"label\":\"%s\",\"workload\":\"%s\",\"concurrency\":%d,\"connections\":%d,"
               "\"ops\":%zu,\"errors\":%llu,\"entries\":%llu,\"seconds\":%.3f,"
               "\"ops_per_sec\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,"
-              "\"warmup_seconds\":%.2f,\"writes\":%llu,\"write_errors\":%llu}\n",
+              "\"warmup_seconds\":%.2f,\"writes_offered\":%llu,\"writes\":%llu,"
+              "\"write_errors\":%llu,\"writes_unfinished\":%llu,\"write_p50_ms\":%.1f,"
+              "\"write_p99_ms\":%.1f}\n",
               o.label.c_str(), writes ? "search-uid-with-writes" : o.workload.c_str(),
               o.concurrency, o.connections, all.size(), static_cast<unsigned long long>(errors),
               static_cast<unsigned long long>(entries), seconds, all.size() / seconds,
               Percentile(all, 0.50), Percentile(all, 0.99), Percentile(all, 0.999),
-              warmup_seconds, static_cast<unsigned long long>(ws.ok),
-              static_cast<unsigned long long>(ws.failed));
+              warmup_seconds, static_cast<unsigned long long>(ws.started),
+              static_cast<unsigned long long>(ws.ok), static_cast<unsigned long long>(ws.failed),
+              static_cast<unsigned long long>(ws.unfinished), Percentile(ws.micros, 0.50),
+              Percentile(ws.micros, 0.99));
   return 0;
 }
