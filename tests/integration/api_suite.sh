@@ -302,6 +302,10 @@ check("PUT suspended:false reactivates", a.status == 200 and a.json["state"] == 
 a = request("PUT", f"/api/systemusers/{STAGED}", {"password": "Staged-Passw0rd!"})
 check("PUT with a password activates a staged user",
       a.status == 200 and a.json["activated"] is True, a)
+a = request("PUT", f"/api/systemusers/{JDOE}", {"jobTitle": "Refused Title", "password": "x"})
+b = request("GET", f"/api/systemusers/{JDOE}")
+check("PUT with a password the policy refuses is a 400 and changes nothing",
+      is_error(a, 400, "password") and b.json.get("jobTitle") != "Refused Title", a)
 a = request("GET", f"/api/systemusers/{JDOE}")
 check("GET /api/systemusers/{id}", a.status == 200 and a.json["username"] == "jdoe", a)
 
