@@ -1,16 +1,11 @@
 #include "http/http_server.h"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include "common/log.h"
 #include "http/http_session.h"
-#include "net/endpoint.h"
 
 namespace skydir::http {
 
@@ -18,9 +13,6 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 
 namespace {
-
-// Back-off after a failed accept (out of descriptors and the like) instead of spinning.
-constexpr std::chrono::milliseconds kAcceptRetryDelay{50};
 
 net::ConnectionLimits LimitsFrom(const HttpSettings& s) {
   net::ConnectionLimits l;
@@ -40,77 +32,22 @@ HttpServer::HttpServer(const HttpSettings& settings, const Dispatcher& dispatche
       tls_(std::move(tls)),
       runtime_(runtime),
       metrics_(metrics),
-      limiter_("http", LimitsFrom(settings)) {}
+      limiter_("http", LimitsFrom(settings)),
+      listeners_("http", runtime, limiter_) {}
 
 Status HttpServer::Listen() {
-  struct Want {
-    const std::string& address;
-    bool tls;
-  };
-  for (Want w : {Want{settings_.listen, false}, Want{settings_.listen_tls, true}}) {
-    if (w.address.empty()) continue;
-    if (w.tls && !tls_) return Status(Code::kUnavailable, "HTTPS needs a TLS certificate");
-    auto acceptor = net::Listen(runtime_.executor(), w.address);
-    if (!acceptor.ok()) {
-      return Status(acceptor.status().code(),
-                    (w.tls ? "https " : "http ") + w.address + ": " + acceptor.status().message());
-    }
-    listeners_.push_back(std::make_unique<Listener>(Listener{std::move(acceptor).value(), w.tls}));
+  if (!settings_.listen_tls.empty() && !tls_) {
+    return Status(Code::kUnavailable, "HTTPS needs a TLS certificate");
   }
-  return Status::Ok();
-}
-
-uint16_t HttpServer::plain_port() const {
-  for (const auto& l : listeners_) {
-    if (!l->tls) return l->acceptor.local_endpoint().port();
-  }
-  return 0;
-}
-
-uint16_t HttpServer::tls_port() const {
-  for (const auto& l : listeners_) {
-    if (l->tls) return l->acceptor.local_endpoint().port();
-  }
-  return 0;
+  SKYDIR_RETURN_IF_ERROR(listeners_.Listen(settings_.listen, false));
+  return listeners_.Listen(settings_.listen_tls, true);
 }
 
 void HttpServer::Start() {
-  for (auto& l : listeners_) {
-    Listener* listener = l.get();
-    asio::co_spawn(runtime_.executor(), Accept(*listener), asio::detached);
-    runtime_.OnShutdown([listener, executor = listener->acceptor.get_executor()] {
-      asio::post(executor, [listener] {
-        boost::system::error_code ignored;
-        listener->acceptor.close(ignored);
-      });
-    });
-  }
-}
-
-asio::awaitable<void> HttpServer::Accept(Listener& listener) {
-  for (;;) {
-    auto strand = asio::make_strand(runtime_.io_context());
-    auto [ec, socket] =
-        co_await listener.acceptor.async_accept(strand, asio::as_tuple(asio::use_awaitable));
-    if (ec == asio::error::operation_aborted || !listener.acceptor.is_open()) co_return;
-    if (ec) {
-      LogWarn("http.accept_failed", {{"error", ec.message()}});
-      asio::steady_timer pause(co_await asio::this_coro::executor, kAcceptRetryDelay);
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
-    }
-    boost::system::error_code peer_ec;
-    tcp::endpoint peer = socket.remote_endpoint(peer_ec);
-    if (peer_ec) continue;
-    auto slot = limiter_.TryAcquire(peer.address());
-    if (!slot) {
-      socket.close(peer_ec);
-      continue;
-    }
-    socket.set_option(tcp::no_delay(true), peer_ec);
+  listeners_.Start([this](tcp::socket socket, net::ConnectionLimiter::Slot slot, bool tls) {
     SessionDeps deps{settings_, dispatcher_, pool_, runtime_.sessions(), metrics_};
-    StartHttpSession(deps, std::move(socket), listener.tls ? tls_ : nullptr, std::move(*slot));
-  }
+    StartHttpSession(deps, std::move(socket), tls ? tls_ : nullptr, std::move(slot));
+  });
 }
 
 std::string HttpServer::RenderConnectionMetrics() const {

@@ -22,6 +22,7 @@
 #include "http/metrics.h"
 #include "net/blocking_pool.h"
 #include "net/connection_limiter.h"
+#include "net/listener_set.h"
 #include "net/runtime.h"
 
 namespace skydir::http {
@@ -39,19 +40,13 @@ class HttpServer {
   // Starts accepting; acceptors close when the runtime shuts down.
   void Start();
 
-  uint16_t plain_port() const;  // 0 when off
-  uint16_t tls_port() const;    // 0 when off
+  uint16_t plain_port() const { return listeners_.port(false); }  // 0 when off
+  uint16_t tls_port() const { return listeners_.port(true); }     // 0 when off
   const net::ConnectionLimiter& limiter() const { return limiter_; }
   // Open and refused connections and the API pool's queue, in the Prometheus text format.
   std::string RenderConnectionMetrics() const;
 
  private:
-  struct Listener {
-    boost::asio::ip::tcp::acceptor acceptor;
-    bool tls;
-  };
-  boost::asio::awaitable<void> Accept(Listener& listener);
-
   const HttpSettings& settings_;
   const Dispatcher& dispatcher_;
   net::BlockingPool& pool_;
@@ -59,7 +54,7 @@ class HttpServer {
   net::Runtime& runtime_;
   HttpMetrics* metrics_;
   net::ConnectionLimiter limiter_;
-  std::vector<std::unique_ptr<Listener>> listeners_;
+  net::ListenerSet listeners_;
 };
 
 // Health routes, unauthenticated and answered on the I/O thread: /healthz (200 "ok" while the

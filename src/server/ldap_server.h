@@ -1,13 +1,9 @@
-// The LDAP listeners: plain (StartTLS) and LDAPS acceptors that hand each connection to an
-// LdapSession on its own strand, subject to the connection limits.
+// The LDAP listeners: plain (StartTLS) and LDAPS, handing each connection to an LdapSession on
+// its own strand, subject to the connection limits.
 #pragma once
 
-#include <boost/asio/ip/tcp.hpp>
-#include <memory>
-#include <optional>
-#include <vector>
-
 #include "net/connection_limiter.h"
+#include "net/listener_set.h"
 #include "net/runtime.h"
 #include "server/server_context.h"
 
@@ -25,21 +21,14 @@ class LdapServer {
   void Start();
 
   // The bound ports (useful with port 0 in tests); 0 when that listener is off.
-  uint16_t plain_port() const;
-  uint16_t tls_port() const;
+  uint16_t plain_port() const { return listeners_.port(false); }
+  uint16_t tls_port() const { return listeners_.port(true); }
   const net::ConnectionLimiter& limiter() const { return limiter_; }
 
  private:
-  struct Listener {
-    boost::asio::ip::tcp::acceptor acceptor;
-    bool implicit_tls;
-  };
-  boost::asio::awaitable<void> Accept(Listener& listener);
-
   ServerContext& ctx_;
-  net::Runtime& runtime_;
   net::ConnectionLimiter limiter_;
-  std::vector<std::unique_ptr<Listener>> listeners_;
+  net::ListenerSet listeners_;
 };
 
 }  // namespace skydir::server
