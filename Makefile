@@ -5,6 +5,8 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 DATA_DIR ?= ./skydir-data
 FUZZ_SECONDS ?= 30
+# ccache hits survive a clone in another directory (CI builds a fresh clone each time).
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: deps configure build test unit integration run fuzz clean bench
 
