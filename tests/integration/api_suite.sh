@@ -464,12 +464,14 @@ check("GET /metrics counts requests by route pattern and status, without user da
       and "skydir_http_request_duration_seconds_bucket" in a.text
       and "skydir_http_open_connections" in a.text
       and JDOE not in a.text and "jdoe" not in a.text, a)
-check("GET /metrics has LDAP operations by type and result, binds and snapshot sizes",
+check("GET /metrics has LDAP operations, binds, snapshot sizes and store transaction latency",
       'skydir_ldap_operations_total{op="search",result="success"}' in a.text
       and 'skydir_ldap_binds_total{outcome="success"}' in a.text
       and "skydir_ldap_operation_duration_seconds_bucket" in a.text
       and "skydir_ldap_connections_open" in a.text
-      and "skydir_snapshot_entries" in a.text and ORG not in a.text, a)
+      and "skydir_snapshot_entries" in a.text and "skydir_snapshot_largest_org_entries" in a.text
+      and 'skydir_store_transaction_seconds_bucket{outcome="commit"' in a.text
+      and ORG not in a.text, a)
 log = open(os.path.join(WORK, "server.err")).read()
 check("API keys never appear in the server log",
       KEY not in log and OPS_KEY not in log and RO_KEY not in log and BURST_KEY not in log)

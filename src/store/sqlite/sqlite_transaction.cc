@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "common/ids.h"
+#include "common/metrics.h"
 #include "common/time.h"
 #include "store/sqlite/change_log.h"
 #include "store/sqlite/queries.h"
@@ -22,8 +23,26 @@ namespace {
 constexpr int64_t kPasswordHistoryKept = 64;  // per user; policies ask for far fewer
 }  // namespace
 
+namespace {
+
+// Time from BEGIN to COMMIT or ROLLBACK of write transactions, by outcome.
+void RecordTransaction(std::chrono::steady_clock::time_point started, const char* outcome) {
+  static metrics::Family* family = metrics::Registry::Default().Register(
+      "skydir_store_transaction_seconds", "Store write transactions, BEGIN to end",
+      metrics::Kind::kHistogram, {"outcome"}, metrics::LatencyBuckets());
+  static metrics::Histogram* commit = family->HistogramFor({"commit"});
+  static metrics::Histogram* rollback = family->HistogramFor({"rollback"});
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  (std::string_view(outcome) == "commit" ? commit : rollback)->Observe(seconds);
+}
+
+}  // namespace
+
 SqliteTransaction::~SqliteTransaction() {
-  if (!finished_ && !conn_->AutoCommit()) (void)conn_->Exec("ROLLBACK");
+  if (!finished_) {
+    if (!conn_->AutoCommit()) (void)conn_->Exec("ROLLBACK");
+    RecordTransaction(started_, "rollback");
+  }
 }
 
 Status SqliteTransaction::Commit() {
@@ -32,6 +51,7 @@ Status SqliteTransaction::Commit() {
   Status status = conn_->Exec("COMMIT");
   if (!status.ok() && !conn_->AutoCommit()) (void)conn_->Exec("ROLLBACK");
   lock_.unlock();  // let the next writer in as soon as possible
+  RecordTransaction(started_, status.ok() ? "commit" : "rollback");
   return status;
 }
 

@@ -17,6 +17,8 @@
 // Thread-safety: one thread at a time. Must not outlive the SqliteStore that made it.
 #pragma once
 
+#include <chrono>
+
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -31,7 +33,7 @@ class SqliteTransaction final : public Transaction {
  public:
   // REQUIRES: `lock` owns the mutex that guards `conn`, and BEGIN IMMEDIATE has succeeded.
   SqliteTransaction(Connection* conn, std::unique_lock<std::timed_mutex> lock)
-      : conn_(conn), lock_(std::move(lock)) {}
+      : conn_(conn), lock_(std::move(lock)), started_(std::chrono::steady_clock::now()) {}
   ~SqliteTransaction() override;  // rolls back unless committed
 
   Status Commit() override;
@@ -110,6 +112,7 @@ class SqliteTransaction final : public Transaction {
 
   Connection* conn_;  // not owned; guarded by lock_
   std::unique_lock<std::timed_mutex> lock_;
+  std::chrono::steady_clock::time_point started_;  // for the transaction latency metric
   bool finished_ = false;
 };
 
