@@ -42,8 +42,7 @@ const Settings* Context::LoadConfig() {
     for (const std::string& error : loaded_.errors) Fail(error);
     return nullptr;
   }
-  LogLevel level;
-  if (ParseLogLevel(loaded_.settings.log_level, &level)) SetLogLevel(level);
+  // The log level applies to `skydir serve` (serve.cc); other commands log warnings only.
   loaded_ok_ = true;
   return &loaded_.settings;
 }

@@ -1,20 +1,29 @@
 // `skydir`: the server (`skydir serve`) and the operator's command line (DESIGN §6).
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <string>
 #include <exception>
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
 #include "app/cli.h"
+#include "common/log.h"
 #include "service/actor.h"
 
 namespace {
 
 // Changes made with the command line are audited as the operating-system user who ran it.
 skydir::service::Actor CliActor() {
-  const char* user = std::getenv("USER");
-  if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
-  return {"cli", user != nullptr ? user : "", ""};
+  std::string name;
+  if (const passwd* pw = getpwuid(getuid()); pw != nullptr && pw->pw_name != nullptr) {
+    name = pw->pw_name;
+  } else {
+    name = "uid " + std::to_string(getuid());
+  }
+  return {"cli", name, ""};
 }
 
 }  // namespace
@@ -22,6 +31,9 @@ skydir::service::Actor CliActor() {
 int main(int argc, char** argv) {
   using namespace skydir::app;
   skydir::service::ScopedActor actor(CliActor());
+  // Operator commands print their own results; the JSON log (audit lines included) only speaks
+  // up for warnings. `skydir serve` sets the configured level.
+  skydir::SetLogLevel(skydir::LogLevel::kWarn);
   Context ctx;
   Action action;
   CLI::App app{"skydir: a self-hostable multi-tenant cloud directory (JumpCloud-compatible LDAP)",
