@@ -163,6 +163,9 @@ Status ValidateUsername(std::string_view username) {
   if (username.size() > kMaxUsernameLength) {
     return Violation("username", "must be at most 64 characters");
   }
+  for (char c : username) {
+    if (c >= 'A' && c <= 'Z') return Violation("username", "must be lowercase");
+  }
   if (!IsAsciiLower(username.front()) && !IsAsciiDigit(username.front())) {
     return Violation("username", "must start with a letter or digit");
   }

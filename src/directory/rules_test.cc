@@ -29,6 +29,8 @@ TEST(ValidateUsername, RejectsInvalid) {
   EXPECT_EQ(ValidateUsername(std::string(65, 'a')).message(),
             "username: must be at most 64 characters");
   EXPECT_EQ(ValidateUsername(".bob").message(), "username: must start with a letter or digit");
+  // Regression: an uppercase name was told it must start with a letter.
+  EXPECT_EQ(ValidateUsername("Bob").message(), "username: must be lowercase");
   EXPECT_EQ(ValidateUsername("_bob").code(), Code::kConstraintViolation);
   EXPECT_EQ(ValidateUsername("-bob").code(), Code::kConstraintViolation);
   for (const char* name : {"Bob", "bob smith", "bob@x", "bob\n", "b\xc3\xa9", "bob/x", "bob+1"}) {

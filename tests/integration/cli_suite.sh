@@ -98,7 +98,7 @@ check "alice got a unix uid and home" \
   test "$(json 'd["unix_uid"] >= 5000, d["home_directory"]' <"$OUT")" = "True /home/alice"
 ALICE=$(json 'd["id"]' <"$OUT")
 expect_ok "user show by id" sky user show acme "$ALICE"
-expect_fail "uppercase username refused" 1 "username:" sky user add acme Alice --email a2@example.com
+expect_fail "uppercase username refused" 1 "username: must be lowercase" sky user add acme Alice --email a2@example.com
 expect_fail "username with a leading dash refused" 1 "username:" sky user add acme .x --email a3@example.com
 expect_fail "duplicate username refused" 1 "username: 'alice'" sky user add acme alice --email other@example.com
 expect_fail "duplicate email refused" 1 "email:" sky user add acme alice2 --email alice@example.com
