@@ -140,7 +140,7 @@ Result<DemoInfo> EnsureDemo(service::Admin& admin, const std::string& data_dir) 
 
 std::string DemoInstructions(const DemoInfo& d, const Settings& settings,
                              const std::string& ca_file, uint16_t ldap_port,
-                             uint16_t ldaps_port) {
+                             uint16_t ldaps_port, uint16_t http_port) {
   std::string org_dn = "o=" + d.org_id + "," + settings.ldap.suffix;
   std::string bind_dn = "uid=" + d.service_username + ",ou=Users," + org_dn;
   std::ostringstream o;
@@ -167,6 +167,11 @@ std::string DemoInstructions(const DemoInfo& d, const Settings& settings,
       << "Log in as bob:\n"
       << "  LDAPTLS_CACERT=" << ca_file << " ldapwhoami -x -ZZ -H ldap://localhost:" << ldap_port
       << " -D 'uid=bob,ou=Users," << org_dn << "' -w '" << d.user_password << "'\n";
+  }
+  if (http_port != 0) {
+    o << "\nThe users through the admin API (docs/api.md):\n"
+      << "  curl -s -H 'x-api-key: " << d.api_key << "' http://localhost:" << http_port
+      << "/api/systemusers\n";
   }
   return o.str();
 }

@@ -23,6 +23,7 @@ Result<DemoInfo> EnsureDemo(service::Admin& admin, const std::string& data_dir);
 
 // The ready-to-paste commands for a running server.
 std::string DemoInstructions(const DemoInfo& demo, const Settings& settings,
-                             const std::string& ca_file, uint16_t ldap_port, uint16_t ldaps_port);
+                             const std::string& ca_file, uint16_t ldap_port, uint16_t ldaps_port,
+                             uint16_t http_port);
 
 }  // namespace skydir::app

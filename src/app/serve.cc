@@ -130,7 +130,7 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   }
   if (demo) {
     std::cout << DemoInstructions(*demo, settings, tls_files->ca_file, ldap_server.plain_port(),
-                                  ldap_server.tls_port());
+                                  ldap_server.tls_port(), http_server.plain_port());
   }
   std::cout << "Press Ctrl-C to stop." << std::endl;
 
