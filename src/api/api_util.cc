@@ -15,6 +15,12 @@ http::Response V2List(std::vector<json::object> page, size_t total) {
   return r;
 }
 
+http::Response V2Page(std::vector<json::object> items, const ListQuery& query) {
+  size_t total = 0;
+  auto page = ApplyListQuery(std::move(items), query, &total);
+  return V2List(std::move(page), total);
+}
+
 json::object GraphConnection(std::string_view id, std::string_view type) {
   json::object to;
   to["attributes"] = json::object();

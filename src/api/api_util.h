@@ -8,12 +8,15 @@
 #include <vector>
 
 #include "api/api.h"
+#include "api/list_query.h"
 #include "http/response.h"
 
 namespace skydir::api {
 
 // A v2 list: the page as a JSON array, the total in x-total-count.
 http::Response V2List(std::vector<boost::json::object> page, size_t total);
+// Applies `query` (filter, sort, skip, limit) to `items` and answers the page as a v2 list.
+http::Response V2Page(std::vector<boost::json::object> items, const ListQuery& query);
 
 // JumpCloud's graph edge: {"attributes": {}, "to": {"attributes": {}, "id", "type"}}.
 boost::json::object GraphConnection(std::string_view id, std::string_view type);

@@ -27,9 +27,7 @@ Response List(ApiContext& ctx, const Request& req) {
   if (!groups.ok()) return ErrorResponse(groups.status());
   std::vector<json::object> items;
   for (const auto& g : *groups) items.push_back(GroupToJson(g));
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(items), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(items), *query);
 }
 
 Response Create(ApiContext& ctx, const Request& req) {
@@ -84,9 +82,7 @@ Response Members(ApiContext& ctx, const Request& req) {
   std::vector<json::object> items;
   for (const auto& id : group->member_users) items.push_back(GraphConnection(id, "user"));
   for (const auto& id : group->member_groups) items.push_back(GraphConnection(id, "user_group"));
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(items), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(items), *query);
 }
 
 Response ChangeMembers(ApiContext& ctx, const Request& req) {
@@ -145,9 +141,7 @@ Response Membership(ApiContext& ctx, const Request& req) {
       queue.emplace_back(child->second, std::move(to_group));
     }
   }
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(users), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(users), *query);
 }
 
 // Every group the user belongs to, directly or through nested groups.
@@ -183,9 +177,7 @@ Response MemberOf(ApiContext& ctx, const Request& req) {
       queue.emplace_back(parent, std::move(longer));
     }
   }
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(out), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(out), *query);
 }
 
 }  // namespace

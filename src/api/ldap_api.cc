@@ -48,9 +48,7 @@ Response List(ApiContext& ctx, const Request& req) {
   if (!ldap.ok()) return ErrorResponse(ldap.status());
   auto org = ctx.admin.GetOrg(req.principal.org_id);
   if (!org.ok()) return ErrorResponse(org.status());
-  size_t total = 0;
-  auto page = ApplyListQuery({LdapServerJson(*ldap, *org)}, *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page({LdapServerJson(*ldap, *org)}, *query);
 }
 
 Response Get(ApiContext& ctx, const Request& req) {
@@ -138,9 +136,7 @@ Response Associations(ApiContext& ctx, const Request& req) {
   const auto& ids = *targets == "user" ? ldap->user_ids : ldap->group_ids;
   std::vector<json::object> items;
   for (const auto& id : ids) items.push_back(GraphConnection(id, *targets));
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(items), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(items), *query);
 }
 
 Response ChangeAssociations(ApiContext& ctx, const Request& req) {
@@ -174,9 +170,7 @@ Response ObjectAssociations(ApiContext& ctx, const Request& req, store::MemberKi
   if (std::binary_search(ids.begin(), ids.end(), id)) {
     items.push_back(GraphConnection(ldap->id, "ldap_server"));
   }
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(items), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(items), *query);
 }
 
 }  // namespace

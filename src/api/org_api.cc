@@ -67,9 +67,7 @@ Response ListKeys(ApiContext& ctx, const Request& req) {
   if (!keys.ok()) return ErrorResponse(keys.status());
   std::vector<json::object> items;
   for (const auto& key : *keys) items.push_back(KeyJson(key));
-  size_t total = 0;
-  auto page = ApplyListQuery(std::move(items), *query, &total);
-  return V2List(std::move(page), total);
+  return V2Page(std::move(items), *query);
 }
 
 Response CreateKey(ApiContext& ctx, const Request& req) {
