@@ -28,6 +28,16 @@ std::optional<LdapPolicyAction> ParseLdapPolicyAction(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view DeprovisionName(Deprovision mode) {
+  return mode == Deprovision::kDelete ? "delete" : "deactivate";
+}
+
+std::optional<Deprovision> ParseDeprovision(std::string_view name) {
+  if (name == "deactivate") return Deprovision::kDeactivate;
+  if (name == "delete") return Deprovision::kDelete;
+  return std::nullopt;
+}
+
 std::string_view ApiKeyRoleName(ApiKeyRole role) {
   switch (role) {
     case ApiKeyRole::kAdmin: return "admin";

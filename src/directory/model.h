@@ -119,6 +119,34 @@ struct ApiKey {
   int64_t last_used = 0;
 };
 
+// What provisioning does to an application's account when its user is no longer covered
+// (left the associated groups, suspended or deleted).
+enum class Deprovision { kDeactivate, kDelete };
+std::string_view DeprovisionName(Deprovision mode);  // "deactivate", "delete"
+std::optional<Deprovision> ParseDeprovision(std::string_view name);
+
+// How skydir reaches an application's SCIM 2.0 service (issue 5).
+struct ScimSettings {
+  std::string base_url;         // e.g. https://app.example.com/scim/v2 (no trailing slash)
+  std::string sealed_token;     // the bearer token, sealed by service::SecretBox; never plain
+  std::string test_user_email;  // the account Test Connection creates and removes
+  bool group_management = false;
+  Deprovision deprovision = Deprovision::kDeactivate;
+  uint32_t concurrency = 4;  // requests in flight to this application at most
+};
+
+// An application that skydir provisions users and groups into.
+struct Application {
+  std::string id;  // 24 hex
+  std::string org_id;
+  std::string name;
+  bool active = true;  // provisioning runs only for active applications
+  ScimSettings scim;
+  std::vector<std::string> group_ids;  // associated user groups, sorted
+  int64_t created = 0;
+  int64_t updated = 0;
+};
+
 // Everything one org holds, as loaded from the store to build an LDAP snapshot.
 struct OrgData {
   Organization org;

@@ -86,7 +86,10 @@ Status SnapshotFollower::CatchUp() {
   for (;;) {
     SKYDIR_ASSIGN_OR_RETURN(std::vector<store::Change> changes, store_.ChangesSince(seq, kBatch));
     for (const store::Change& c : changes) {
-      dirty.insert(c.org_id);
+      // API keys and applications are not part of the LDAP tree.
+      if (c.kind != store::ChangeKind::kApiKey && c.kind != store::ChangeKind::kApplication) {
+        dirty.insert(c.org_id);
+      }
       seq = c.seq;
     }
     if (changes.size() < kBatch) break;

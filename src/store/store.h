@@ -20,8 +20,9 @@
 
 namespace skydir::store {
 
-enum class ChangeKind { kOrg, kUser, kGroup, kLdap, kApiKey };
-std::string_view ChangeKindName(ChangeKind kind);  // "org", "user", "group", "ldap", "apikey"
+enum class ChangeKind { kOrg, kUser, kGroup, kLdap, kApiKey, kApplication };
+// "org", "user", "group", "ldap", "apikey", "application"
+std::string_view ChangeKindName(ChangeKind kind);
 std::optional<ChangeKind> ParseChangeKind(std::string_view name);
 
 struct Change {
@@ -58,6 +59,59 @@ struct AuditQuery {
   std::string search_term;            // substring of actor, target, type or detail
   int64_t after_id = 0;               // cursor: events with a smaller id (newest first)
   size_t limit = 100;
+};
+
+// The provisioning outbox (issue 5). A job names what to bring up to date in one application:
+// a user, a group, the whole application (after an association or settings change), or a full
+// sync that also re-sends everything. There is at most one job per (application, kind, object):
+// a change to an object that already has a pending job bumps its generation instead, so the
+// job, when it runs, pushes the newest state, and objects are delivered in order.
+enum class ScimJobKind { kUser, kGroup, kApp, kSync };
+std::string_view ScimJobKindName(ScimJobKind kind);  // "user", "group", "app", "sync"
+std::optional<ScimJobKind> ParseScimJobKind(std::string_view name);
+
+struct ScimJob {
+  int64_t id = 0;
+  std::string app_id;
+  ScimJobKind kind = ScimJobKind::kUser;
+  std::string object_id;  // the user or group id; the application id for kApp and kSync
+  int64_t generation = 0;
+  int64_t attempts = 0;      // failed deliveries so far
+  int64_t next_attempt = 0;  // microseconds; due when <= now
+  std::string last_error;
+  bool dead = false;  // failed for good (a 4xx that will not heal): kept for the status page
+  int64_t created = 0;
+};
+
+// What skydir knows it has put into an application: the target's id for one user or group
+// and the last state pushed there (a JSON document), so that updates send only differences
+// and a restart never creates a second copy.
+struct ScimLink {
+  std::string app_id;
+  MemberKind kind = MemberKind::kUser;
+  std::string local_id;
+  std::string remote_id;
+  std::string pushed;   // the last JSON sent; empty forces the next reconcile to send again
+  bool active = true;   // users: whether the target's account was last left active
+  int64_t updated = 0;
+};
+
+// The application's provisioning health: kError after repeated failures, until one succeeds.
+struct ScimHealth {
+  std::string app_id;
+  bool error = false;
+  int64_t consecutive_failures = 0;
+  int64_t last_success = 0;
+  int64_t last_failure = 0;
+  std::string last_error;
+};
+
+struct ScimCounts {
+  int64_t pending_jobs = 0;
+  int64_t failed_jobs = 0;       // dead
+  int64_t users = 0;             // users provisioned and active in the target
+  int64_t inactive_users = 0;    // deactivated in the target
+  int64_t groups = 0;
 };
 
 class Transaction {
@@ -129,6 +183,51 @@ class Transaction {
   // Keys of one org; with an empty org_id, the operator keys.
   virtual Result<std::vector<directory::ApiKey>> ListApiKeys(std::string_view org_id) = 0;
   virtual Status TouchApiKey(std::string_view key_id, int64_t when) = 0;  // no change log row
+
+  // Applications (issue 5). Every user or group change row of an org also enqueues a kUser or
+  // kGroup job for each of its active applications, in the same transaction. Insert, Update,
+  // Delete and SetApplicationGroup enqueue a kApp job. Update ignores group_ids.
+  virtual Status InsertApplication(const directory::Application& app) = 0;
+  virtual Status UpdateApplication(const directory::Application& app) = 0;
+  virtual Status DeleteApplication(std::string_view org_id, std::string_view app_id) = 0;
+  virtual Result<directory::Application> GetApplication(std::string_view org_id,
+                                                        std::string_view app_id) = 0;
+  // The org's applications; with an empty org_id, every org's.
+  virtual Result<std::vector<directory::Application>> ListApplications(
+      std::string_view org_id) = 0;
+  // Associating an associated group (or removing a missing one) succeeds and changes nothing.
+  virtual Status SetApplicationGroup(std::string_view org_id, std::string_view app_id,
+                                     std::string_view group_id, bool associated) = 0;
+
+  // The outbox. Enqueue bumps a pending job (reviving a dead one).
+  virtual Status EnqueueScimJob(std::string_view app_id, ScimJobKind kind,
+                                std::string_view object_id) = 0;
+  // Live jobs of `app_id` due at `now`, oldest first.
+  virtual Result<std::vector<ScimJob>> DueScimJobs(std::string_view app_id, int64_t now,
+                                                   size_t limit) = 0;
+  // Applications with a live job due at `now`.
+  virtual Result<std::vector<std::string>> AppsWithDueScimJobs(int64_t now) = 0;
+  // The earliest next_attempt of a live job (0: none), to know how long to sleep.
+  virtual Result<int64_t> NextScimJobTime() = 0;
+  // Done: deletes the job unless it was bumped since it was read (then it runs again).
+  virtual Status CompleteScimJob(const ScimJob& job) = 0;
+  // Failed for now: counts the attempt and schedules the next one.
+  virtual Status RetryScimJob(const ScimJob& job, int64_t next_attempt,
+                              std::string_view error) = 0;
+  // Failed for good, unless bumped since it was read.
+  virtual Status FailScimJob(const ScimJob& job, std::string_view error) = 0;
+  virtual Result<std::vector<ScimJob>> FailedScimJobs(std::string_view app_id, size_t limit) = 0;
+
+  virtual Result<std::vector<ScimLink>> ListScimLinks(std::string_view app_id) = 0;
+  virtual Status PutScimLink(const ScimLink& link) = 0;
+  virtual Status DeleteScimLink(std::string_view app_id, MemberKind kind,
+                                std::string_view local_id) = 0;
+  // Empties every link's `pushed`, so the next reconcile sends everything again (full sync).
+  virtual Status ForgetScimPushes(std::string_view app_id) = 0;
+
+  virtual Result<ScimHealth> GetScimHealth(std::string_view app_id) = 0;
+  virtual Status PutScimHealth(const ScimHealth& health) = 0;
+  virtual Result<ScimCounts> CountScim(std::string_view app_id) = 0;
 
   // Records an admin change in the same transaction as the change itself.
   virtual Status AppendAuditEvent(const AuditEvent& event) = 0;

@@ -166,6 +166,78 @@ CREATE INDEX audit_events_by_org_time ON audit_events(org_id, time);
 CREATE INDEX audit_events_by_time ON audit_events(time);
 )sql";
 
+// Version 3: applications provisioned over SCIM (issue 5), the outbox of provisioning jobs,
+// what was pushed to each application, and each application's health. The trigger writes the
+// jobs of every user or group change in the transaction of the change itself.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE applications (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  base_url TEXT NOT NULL,
+  sealed_token TEXT NOT NULL,
+  test_user_email TEXT NOT NULL,
+  group_management INTEGER NOT NULL,
+  deprovision TEXT NOT NULL,
+  concurrency INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+CREATE INDEX applications_by_org ON applications(org_id);
+CREATE TABLE application_groups (
+  app_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  group_id TEXT NOT NULL REFERENCES user_groups(id) ON DELETE CASCADE,
+  PRIMARY KEY (app_id, group_id)
+);
+CREATE INDEX application_groups_by_group ON application_groups(group_id);
+CREATE TABLE scim_jobs (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  app_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  generation INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  last_error TEXT NOT NULL,
+  dead INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  UNIQUE (app_id, kind, object_id)
+);
+CREATE INDEX scim_jobs_due ON scim_jobs(dead, next_attempt);
+CREATE TABLE scim_links (
+  app_id TEXT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  local_id TEXT NOT NULL,
+  remote_id TEXT NOT NULL,
+  pushed TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  PRIMARY KEY (app_id, kind, local_id)
+);
+CREATE TABLE scim_health (
+  app_id TEXT PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,
+  error INTEGER NOT NULL,
+  consecutive_failures INTEGER NOT NULL,
+  last_success INTEGER NOT NULL,
+  last_failure INTEGER NOT NULL,
+  last_error TEXT NOT NULL
+);
+CREATE TRIGGER scim_jobs_from_changes AFTER INSERT ON change_log
+WHEN NEW.kind IN ('user', 'group')
+BEGIN
+  INSERT INTO scim_jobs (app_id, kind, object_id, generation, attempts, next_attempt,
+                         last_error, dead, created)
+  SELECT id, NEW.kind, NEW.object_id, 1, 0, 0, '', 0, NEW.time
+  FROM applications WHERE org_id = NEW.org_id AND active = 1
+  ON CONFLICT (app_id, kind, object_id) DO UPDATE SET
+    generation = generation + 1,
+    attempts = CASE WHEN dead THEN 0 ELSE attempts END,
+    next_attempt = CASE WHEN dead THEN 0 ELSE next_attempt END,
+    dead = 0;
+END;
+)sql";
+
 Status Rollback(Connection& conn, Status status) {
   if (!conn.AutoCommit()) (void)conn.Exec("ROLLBACK");
   return status;
@@ -177,6 +249,7 @@ const std::vector<Migration>& Migrations() {
   static const std::vector<Migration> kMigrations = {
       {1, kV1},
       {2, kV2},
+      {3, kV3},
   };
   return kMigrations;
 }

@@ -85,6 +85,34 @@ class SqliteTransaction final : public Transaction {
 
   Status AppendAuditEvent(const AuditEvent& event) override;
 
+  // Applications and the provisioning outbox: transaction_apps.cc.
+  Status InsertApplication(const directory::Application& app) override;
+  Status UpdateApplication(const directory::Application& app) override;
+  Status DeleteApplication(std::string_view org_id, std::string_view app_id) override;
+  Result<directory::Application> GetApplication(std::string_view org_id,
+                                                std::string_view app_id) override;
+  Result<std::vector<directory::Application>> ListApplications(std::string_view org_id) override;
+  Status SetApplicationGroup(std::string_view org_id, std::string_view app_id,
+                             std::string_view group_id, bool associated) override;
+  Status EnqueueScimJob(std::string_view app_id, ScimJobKind kind,
+                        std::string_view object_id) override;
+  Result<std::vector<ScimJob>> DueScimJobs(std::string_view app_id, int64_t now,
+                                           size_t limit) override;
+  Result<std::vector<std::string>> AppsWithDueScimJobs(int64_t now) override;
+  Result<int64_t> NextScimJobTime() override;
+  Status CompleteScimJob(const ScimJob& job) override;
+  Status RetryScimJob(const ScimJob& job, int64_t next_attempt, std::string_view error) override;
+  Status FailScimJob(const ScimJob& job, std::string_view error) override;
+  Result<std::vector<ScimJob>> FailedScimJobs(std::string_view app_id, size_t limit) override;
+  Result<std::vector<ScimLink>> ListScimLinks(std::string_view app_id) override;
+  Status PutScimLink(const ScimLink& link) override;
+  Status DeleteScimLink(std::string_view app_id, MemberKind kind,
+                        std::string_view local_id) override;
+  Status ForgetScimPushes(std::string_view app_id) override;
+  Result<ScimHealth> GetScimHealth(std::string_view app_id) override;
+  Status PutScimHealth(const ScimHealth& health) override;
+  Result<ScimCounts> CountScim(std::string_view app_id) override;
+
  private:
   // Ok while the transaction can still be used.
   Status CheckOpen() const;
