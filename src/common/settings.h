@@ -81,6 +81,22 @@ struct DirectorySettings {
   std::string home_prefix = "/home/";
 };
 
+// Outbound SCIM provisioning (issue 5).
+struct ProvisioningSettings {
+  // 32 random bytes that seal applications' SCIM tokens; empty: <data_dir>/secret.key, made
+  // on first start. Losing it means re-entering every token.
+  std::string secret_key_file;
+  uint32_t poll_millis = 500;          // how often due jobs are looked for
+  uint32_t batch_size = 256;           // jobs taken at once per application
+  uint32_t request_timeout_seconds = 30;
+  uint32_t retry_base_millis = 1000;   // first retry delay; doubles per attempt, with jitter
+  uint32_t retry_max_seconds = 300;    // longest delay between attempts
+  uint32_t error_after_failures = 5;   // consecutive failed requests that mark an app `error`
+  uint32_t max_concurrency = 32;       // upper bound on an application's concurrency
+  // Plain http:// SCIM URLs are refused unless the host is a loopback address or this is on.
+  bool allow_http = false;
+};
+
 struct Settings {
   std::string data_dir = "./skydir-data";
   std::string log_level = "info";
@@ -92,6 +108,7 @@ struct Settings {
   HttpSettings http;
   PasswordSettings password;
   DirectorySettings directory;
+  ProvisioningSettings provisioning;
 };
 
 }  // namespace skydir

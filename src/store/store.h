@@ -186,7 +186,8 @@ class Transaction {
 
   // Applications (issue 5). Every user or group change row of an org also enqueues a kUser or
   // kGroup job for each of its active applications, in the same transaction. Insert, Update,
-  // Delete and SetApplicationGroup enqueue a kApp job. Update ignores group_ids.
+  // Delete and SetApplicationGroup enqueue a kApp job. Update ignores group_ids and makes
+  // every pending job of the application due again (new settings deserve a fresh try).
   virtual Status InsertApplication(const directory::Application& app) = 0;
   virtual Status UpdateApplication(const directory::Application& app) = 0;
   virtual Status DeleteApplication(std::string_view org_id, std::string_view app_id) = 0;

@@ -111,6 +111,11 @@ Status SqliteTransaction::UpdateApplication(const Application& app) {
     BindAppFields(update, app);
     SKYDIR_RETURN_IF_ERROR(update.Bind(app.org_id).Bind(app.id).Run());
     if (conn_->Changes() == 0) return NotFound("application '" + app.id + "' not found");
+    // New settings (a corrected token or URL) deserve a fresh try of everything waiting.
+    SKYDIR_ASSIGN_OR_RETURN(
+        Statement retry, conn_->Prepare("UPDATE scim_jobs SET attempts = 0, next_attempt = 0, "
+                                        "dead = 0 WHERE app_id = ?"));
+    SKYDIR_RETURN_IF_ERROR(retry.Bind(app.id).Run());
     SKYDIR_RETURN_IF_ERROR(EnqueueScimJob(app.id, ScimJobKind::kApp, app.id));
     return Log(app.org_id, ChangeKind::kApplication, app.id);
   });
