@@ -14,6 +14,8 @@
 #include "http/api_key_auth.h"
 #include "http/router.h"
 #include "service/admin.h"
+#include "scim/provisioner.h"
+#include "service/applications.h"
 #include "service/audit_log.h"
 
 namespace skydir::api {
@@ -26,6 +28,9 @@ struct ApiContext {
   http::ApiKeyAuthenticator* api_keys = nullptr;
   // The audit trail behind /insights/directory/v1/events; null: the route answers 503.
   service::AuditLog* audit = nullptr;
+  // Applications and their SCIM provisioning; null: the /applications routes are absent.
+  service::Applications* applications = nullptr;
+  scim::Provisioner* provisioner = nullptr;
 };
 
 // Adds every API route. REQUIRES: ctx outlives the router.
@@ -37,6 +42,7 @@ void AddGroupRoutes(http::Router& router, ApiContext& ctx);  // groups_api.cc
 void AddLdapRoutes(http::Router& router, ApiContext& ctx);   // ldap_api.cc
 void AddOrgRoutes(http::Router& router, ApiContext& ctx);    // org_api.cc
 void AddInsightsRoutes(http::Router& router, ApiContext& ctx);  // insights_api.cc
+void AddApplicationRoutes(http::Router& router, ApiContext& ctx);  // applications_api.cc
 void AddOpenApiRoute(http::Router& router);                  // openapi.cc
 
 // After a successful write: publishes it (logging, not failing, if that does not work).

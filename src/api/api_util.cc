@@ -68,6 +68,7 @@ void AddApiRoutes(http::Router& router, ApiContext& ctx) {
   AddLdapRoutes(router, ctx);
   AddOrgRoutes(router, ctx);
   AddInsightsRoutes(router, ctx);
+  AddApplicationRoutes(router, ctx);
   AddOpenApiRoute(router);
 }
 

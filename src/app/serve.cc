@@ -18,11 +18,14 @@
 #include "net/tls_context.h"
 #include "net/tls_material.h"
 #include "server/ldap_server.h"
+#include "scim/provisioner.h"
 #include "service/admin.h"
+#include "service/applications.h"
 #include "service/audit_log.h"
 #include "service/credential_cache.h"
 #include "service/ldap_service.h"
 #include "service/password_hasher.h"
+#include "service/secret_box.h"
 #include "service/snapshot_follower.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -68,6 +71,13 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   audit_options.retention_days = settings.audit_retention_days;
   service::AuditLog audit(**store, audit_options);
   audit.Start();
+  const std::string key_file = settings.provisioning.secret_key_file.empty()
+                                   ? settings.data_dir + "/secret.key"
+                                   : settings.provisioning.secret_key_file;
+  auto secret_box = service::SecretBox::LoadOrCreate(key_file);
+  if (!secret_box.ok()) return Fail(secret_box.status().message());
+  service::Applications applications(**store, *secret_box, settings.provisioning);
+  scim::Provisioner provisioner(**store, applications, settings.provisioning, &audit);
   CredentialCache cache(settings.password);
   service::LdapService ldap(settings, registry, follower, hasher, cache, admin, **store, &audit);
 
@@ -97,8 +107,12 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
                                  settings.http.rate_limit_burst);
   http::Router router;
   http::AddHealthRoutes(router, [&runtime] { return !runtime.Stopping(); });
-  api::ApiContext api_context{admin, [&follower] { return follower.CatchUp(); }, &api_keys,
-                              &audit};
+  api::ApiContext api_context{admin,
+                              [&follower, &provisioner] {
+                                provisioner.Wake();
+                                return follower.CatchUp();
+                              },
+                              &api_keys, &audit, &applications, &provisioner};
   api::AddApiRoutes(router, api_context);
   http::HttpMetrics http_metrics;
   http::Dispatcher dispatcher(router, api_keys, rate_limiter);
@@ -111,6 +125,7 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   if (Status s = http_server.Listen(); !s.ok()) return Fail(s.message());
   http_server.Start();
   follower.Start();
+  provisioner.Start();
 
   LogInfo("server.started", {{"ldap_port", int64_t{ldap_server.plain_port()}},
                              {"ldaps_port", int64_t{ldap_server.tls_port()}},
@@ -137,6 +152,7 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   runtime.Run();
   follower.Stop();
   http_pool.Stop();
+  provisioner.Stop();
   pool.Stop();
   audit.Stop();
   LogInfo("server.stopped");

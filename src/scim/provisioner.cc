@@ -190,6 +190,10 @@ class Batch {
   // or PUT where PATCH is not supported). kNotFound when the target no longer has it.
   Verdict UpdateUser(ScimHttp& http, Outcome& o, const std::string& remote_id,
                      const json::object& before, const json::object& after) const;
+  // Reads the target's copy of user `remote_id` into `out` (`gone` when it has none). False
+  // (with `o` failed) when the read failed.
+  bool Fetch(ScimHttp& http, Outcome& o, const std::string& remote_id, json::object& out,
+             bool& gone) const;
   // The remote id of the resource whose `attribute` is `value` (lookup before create).
   std::optional<std::string> Lookup(ScimHttp& http, Outcome& o, std::string_view resource,
                                     std::string_view attribute, const std::string& value,
@@ -262,6 +266,20 @@ std::optional<std::string> Batch::Lookup(ScimHttp& http, Outcome& o, std::string
   Fail(o, "GET", path, reply);
   *failed = true;
   return std::nullopt;
+}
+
+bool Batch::Fetch(ScimHttp& http, Outcome& o, const std::string& remote_id, json::object& out,
+                  bool& gone) const {
+  const std::string path = "/Users/" + http.Escape(remote_id);
+  HttpReply reply = Send(http, o, "GET", path);
+  gone = reply.status == 404;
+  if (gone) return true;
+  if (reply.status != 200) {
+    Fail(o, "GET", path, reply);
+    return false;
+  }
+  out = ParseObject(reply.body);
+  return true;
 }
 
 Verdict Batch::UpdateUser(ScimHttp& http, Outcome& o, const std::string& remote_id,
@@ -356,7 +374,10 @@ Outcome Batch::User(ScimHttp& http, const ScimJob& job) const {
       o.result = Outcome::Result::kDone;
       return o;
     }
-    Verdict v = UpdateUser(http, o, link->remote_id, ParseObject(link->pushed), doc);
+    json::object before = ParseObject(link->pushed);
+    bool gone = false;
+    if (before.empty() && !Fetch(http, o, link->remote_id, before, gone)) return o;
+    Verdict v = gone ? Verdict::kNotFound : UpdateUser(http, o, link->remote_id, before, doc);
     if (v == Verdict::kOk) {
       return linked(link->remote_id, link->active ? "scim_user_update" : "scim_user_reactivate",
                     200);
@@ -368,7 +389,10 @@ Outcome Batch::User(ScimHttp& http, const ScimJob& job) const {
   std::optional<std::string> existing = Lookup(http, o, "Users", "userName", user->email, &failed);
   if (failed) return o;
   if (existing) {
-    Verdict v = UpdateUser(http, o, *existing, json::object{}, doc);
+    json::object before;
+    bool gone = false;
+    if (!Fetch(http, o, *existing, before, gone)) return o;
+    Verdict v = gone ? Verdict::kNotFound : UpdateUser(http, o, *existing, before, doc);
     if (v == Verdict::kOk) return linked(*existing, "scim_user_adopt", 200);
     if (v == Verdict::kNotFound) {
       o.result = Outcome::Result::kRetry;
@@ -753,16 +777,26 @@ Provisioner::Clients& Provisioner::ClientsFor(const Application& app, const std:
   return *c;
 }
 
-Result<bool> Provisioner::RunBatch(const Application& app) {
+Result<bool> Provisioner::RunBatch(const Application& listed) {
   const int64_t now = NowMicros();
-  if (auto p = paused_until_.find(app.id); p != paused_until_.end() && p->second > now) {
+  if (auto p = paused_until_.find(listed.id); p != paused_until_.end() && p->second > now) {
     return false;
   }
+  Application app;
   std::vector<ScimJob> jobs;
   std::unordered_map<std::string, ScimLink> user_links, group_links;
   {
+    // The application is read with its jobs: an association committed with its job is seen
+    // together with it.
     auto txn = store_.Begin();
     if (!txn.ok()) return txn.status();
+    auto fresh = (*txn)->GetApplication(listed.org_id, listed.id);
+    if (!fresh.ok()) {
+      if (fresh.status().code() == Code::kNoSuchObject) return false;
+      return fresh.status();
+    }
+    app = std::move(fresh).value();
+    if (!app.active) return false;
     SKYDIR_ASSIGN_OR_RETURN(jobs, (*txn)->DueScimJobs(app.id, now, settings_.batch_size));
     if (jobs.empty()) return false;
     SKYDIR_ASSIGN_OR_RETURN(std::vector<ScimLink> links, (*txn)->ListScimLinks(app.id));

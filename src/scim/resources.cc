@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace skydir::scim {
 
@@ -108,8 +109,15 @@ json::array UserPatchOps(const json::object& before, const json::object& after) 
     if (it != old_values.end() && it->second == value) continue;
     ops.push_back(json::object{{"op", "replace"}, {"path", path}, {"value", value}});
   }
+  // Only what skydir manages is removed: a target's own attributes (groups, roles, meta) stay.
+  static const std::set<std::string> kManaged = {
+      "userName", "externalId", "name.givenName", "name.familyName", "displayName", "emails",
+      "active", "title", "phoneNumbers", std::string(kEnterpriseSchema) + ":department",
+      std::string(kEnterpriseSchema) + ":employeeNumber"};
   for (const auto& [path, value] : old_values) {
-    if (!new_values.contains(path)) ops.push_back(json::object{{"op", "remove"}, {"path", path}});
+    if (!new_values.contains(path) && kManaged.contains(path)) {
+      ops.push_back(json::object{{"op", "remove"}, {"path", path}});
+    }
   }
   return ops;
 }

@@ -34,8 +34,10 @@ boost::json::object GroupResource(std::string_view display_name, std::string_vie
 
 // Operations that turn `before` into `after` (both UserResource documents): a replace per
 // changed attribute, with its path (sub-attributes of name and of the enterprise extension one
-// by one, multi-valued attributes whole), a remove per attribute that disappeared. An empty
-// `before` (unknown state) gives a replace of every attribute.
+// by one, multi-valued attributes whole), a remove per attribute skydir manages that is in
+// `before` but not in `after`. `before` may be the target's own copy of the resource (a full
+// sync): attributes skydir does not manage are left alone. An empty `before` (unknown state)
+// gives a replace of every attribute.
 boost::json::array UserPatchOps(const boost::json::object& before,
                                 const boost::json::object& after);
 

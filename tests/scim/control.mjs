@@ -14,7 +14,8 @@
 //                         "injected": {"down": N, "429": N, "503": N},
 //                         "fail": {"mode": "none"|"down"|"429"|"503", "remaining": N|null, "retry_after": S|null},
 //                         "latency_ms": N}
-//     POST /_fail     {"mode": "down"|"429"|"503"|"none", "count": N (optional, default unlimited),
+//     POST /_fail     {"mode": "down"|"400"|"429"|"503"|"none", "count": N (optional, default unlimited),
+//                      "method": "POST" (optional: only requests with this method are affected),
 //                      "retry_after": S (optional; sent as Retry-After on 429/503)}
 //                     -> 200 {"fail": {...}}. "down" destroys the connection without answering.
 //     POST /_latency  {"ms": N} -> 200 {"latency_ms": N}; delays every later SCIM request by N ms.
@@ -93,7 +94,7 @@ export function createControl({ name, base, token, snapshot, reset }) {
     requests: {},
     total: 0,
     created: { users: {}, groups: {} },
-    injected: { down: 0, 429: 0, 503: 0 },
+    injected: { down: 0, 400: 0, 429: 0, 503: 0 },
     fail: { mode: "none", remaining: null, retry_after: null },
     latency: 0,
   });
@@ -142,8 +143,8 @@ export function createControl({ name, base, token, snapshot, reset }) {
     ctl.post("/_fail", json, (req, res) => {
       const b = req.body ?? {};
       const mode = String(b.mode ?? "none");
-      if (!["down", "429", "503", "none"].includes(mode))
-        return res.status(400).json({ error: `mode must be down, 429, 503 or none, not ${mode}` });
+      if (!["down", "400", "429", "503", "none"].includes(mode))
+        return res.status(400).json({ error: `mode must be down, 400, 429, 503 or none, not ${mode}` });
       const count = b.count === undefined || b.count === null ? null : Number(b.count);
       if (count !== null && (!Number.isInteger(count) || count < 0))
         return res.status(400).json({ error: "count must be a non-negative integer" });
@@ -151,7 +152,8 @@ export function createControl({ name, base, token, snapshot, reset }) {
       if (ra !== null && (!Number.isFinite(ra) || ra < 0))
         return res.status(400).json({ error: "retry_after must be a non-negative number of seconds" });
       st.fail = mode === "none" || count === 0 ? { mode: "none", remaining: null, retry_after: null }
-                                                : { mode, remaining: count, retry_after: ra };
+                                                : { mode, remaining: count, retry_after: ra,
+                                                    method: b.method ? String(b.method) : null };
       res.json({ fail: st.fail });
     });
     ctl.post("/_latency", json, (req, res) => {
@@ -175,7 +177,7 @@ export function createControl({ name, base, token, snapshot, reset }) {
       if (st.latency > 0) await sleep(st.latency);
 
       const f = st.fail;
-      if (f.mode !== "none") {
+      if (f.mode !== "none" && (!f.method || f.method === req.method)) {
         const mode = f.mode;
         if (f.remaining !== null && --f.remaining <= 0) st.fail = { mode: "none", remaining: null, retry_after: null };
         st.injected[mode]++;
@@ -184,8 +186,10 @@ export function createControl({ name, base, token, snapshot, reset }) {
           return;
         }
         if (f.retry_after !== null) res.set("Retry-After", String(f.retry_after));
-        return scimError(res, Number(mode), mode === "429" ? "Too many requests (injected)" : "Service unavailable (injected)",
-                         mode === "429" ? "tooMany" : undefined);
+        const message = { 400: "Rejected (injected)", 429: "Too many requests (injected)",
+                          503: "Service unavailable (injected)" }[mode];
+        return scimError(res, Number(mode), message,
+                         mode === "429" ? "tooMany" : mode === "400" ? "invalidValue" : undefined);
       }
 
       const m = /^Bearer\s+(.+)$/i.exec(req.get("authorization") ?? "");
