@@ -99,9 +99,9 @@ Response Events(ApiContext& ctx, const Request& req) {
       q.services.clear();
       break;
     }
-    if (name != "ldap" && name != "directory") {
+    if (name != "ldap" && name != "directory" && name != "scim") {
       return ErrorResponse(InvalidArgument("service: unknown service '" + name +
-                                           "' (all, ldap, directory)"));
+                                           "' (all, ldap, directory, scim)"));
     }
     q.services.push_back(name);
   }

@@ -25,7 +25,11 @@ TEST_F(OpenApiTest, DocumentMatchesRouter) {
   http::Router router;
   http::AddHealthRoutes(router, [] { return true; });
   http::AddMetricsRoute(router, {});
-  ApiContext ctx{*admin_, {}, nullptr};
+  service::SecretBox box(std::string(service::SecretBox::kKeyBytes, 'k'));
+  ProvisioningSettings provisioning;
+  service::Applications applications(*store_, box, provisioning);
+  scim::Provisioner provisioner(*store_, applications, provisioning, nullptr);
+  ApiContext ctx{*admin_, {}, nullptr, nullptr, &applications, &provisioner};
   AddApiRoutes(router, ctx);
 
   std::set<std::pair<std::string, std::string>> routed, documented;

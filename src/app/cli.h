@@ -17,7 +17,9 @@
 
 #include "app/config.h"
 #include "common/status.h"
+#include "scim/provisioner.h"
 #include "service/admin.h"
+#include "service/applications.h"
 #include "service/password_hasher.h"
 #include "store/store.h"
 
@@ -40,6 +42,10 @@ class Context {
   // LoadConfig, then opens <data_dir>/skydir.db (creating data_dir 0700 if missing) and builds
   // the Admin. On failure prints the error and returns nullptr.
   service::Admin* OpenAdmin();
+  // OpenAdmin, then the applications (with the key that seals SCIM tokens) and a provisioner
+  // for Test Connection and status. On failure prints the error and returns nullptr.
+  service::Applications* OpenApplications();
+  scim::Provisioner* provisioner() { return provisioner_.get(); }
   const LoadedSettings& loaded() const { return loaded_; }
 
  private:
@@ -48,6 +54,9 @@ class Context {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<service::Admin> admin_;
+  std::unique_ptr<service::SecretBox> secret_box_;
+  std::unique_ptr<service::Applications> applications_;
+  std::unique_ptr<scim::Provisioner> provisioner_;
 };
 
 // Prints "skydir: error: <message>" on stderr and returns 1.
@@ -67,5 +76,6 @@ void AddGroupCommands(CLI::App& app, Context& ctx, Action& action);
 void AddLdapCommands(CLI::App& app, Context& ctx, Action& action);
 void AddImportExportCommands(CLI::App& app, Context& ctx, Action& action);
 void AddServeCommands(CLI::App& app, Context& ctx, Action& action);
+void AddAppCommands(CLI::App& app, Context& ctx, Action& action);  // cli_app.cc
 
 }  // namespace skydir::app

@@ -73,4 +73,21 @@ service::Admin* Context::OpenAdmin() {
   return admin_.get();
 }
 
+service::Applications* Context::OpenApplications() {
+  if (applications_) return applications_.get();
+  if (OpenAdmin() == nullptr) return nullptr;
+  const Settings& settings = loaded_.settings;
+  auto box = service::SecretBox::LoadOrCreate(SecretKeyFile(settings));
+  if (!box.ok()) {
+    Fail(box.status());
+    return nullptr;
+  }
+  secret_box_ = std::make_unique<service::SecretBox>(std::move(box).value());
+  applications_ =
+      std::make_unique<service::Applications>(*store_, *secret_box_, settings.provisioning);
+  provisioner_ = std::make_unique<scim::Provisioner>(*store_, *applications_,
+                                                     settings.provisioning, nullptr);
+  return applications_.get();
+}
+
 }  // namespace skydir::app

@@ -497,4 +497,9 @@ std::string SettingsReference() {
   return out;
 }
 
+std::string SecretKeyFile(const Settings& settings) {
+  return settings.provisioning.secret_key_file.empty() ? settings.data_dir + "/secret.key"
+                                                       : settings.provisioning.secret_key_file;
+}
+
 }  // namespace skydir::app

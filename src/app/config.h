@@ -57,4 +57,8 @@ std::string DescribeSettings(const Settings& settings);
 // A Markdown table of every setting: key, environment variable, type, default, meaning.
 std::string SettingsReference();
 
+// The file holding the key that seals SCIM tokens: provisioning.secret_key_file, or
+// <data_dir>/secret.key.
+std::string SecretKeyFile(const Settings& settings);
+
 }  // namespace skydir::app

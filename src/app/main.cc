@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   AddUserCommands(app, ctx, action);
   AddGroupCommands(app, ctx, action);
   AddLdapCommands(app, ctx, action);
+  AddAppCommands(app, ctx, action);
   AddApiKeyCommands(app, ctx, action);
   AddImportExportCommands(app, ctx, action);
 

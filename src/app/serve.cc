@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "api/api.h"
+#include "app/config.h"
 #include "app/demo.h"
 #include "common/log.h"
 #include "common/metrics.h"
@@ -71,10 +72,7 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   audit_options.retention_days = settings.audit_retention_days;
   service::AuditLog audit(**store, audit_options);
   audit.Start();
-  const std::string key_file = settings.provisioning.secret_key_file.empty()
-                                   ? settings.data_dir + "/secret.key"
-                                   : settings.provisioning.secret_key_file;
-  auto secret_box = service::SecretBox::LoadOrCreate(key_file);
+  auto secret_box = service::SecretBox::LoadOrCreate(SecretKeyFile(settings));
   if (!secret_box.ok()) return Fail(secret_box.status().message());
   service::Applications applications(**store, *secret_box, settings.provisioning);
   scim::Provisioner provisioner(**store, applications, settings.provisioning, &audit);

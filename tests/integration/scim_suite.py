@@ -492,6 +492,37 @@ st = strict.state()
 check("disassociating a group deletes it and its members from the target",
       not st["groups"] and not st["users"], json.dumps(st)[:300])
 
+# --- The same from the command line ----------------------------------------------------------
+
+def cli(*args, stdin=None):
+    return subprocess.run([BIN, "--data-dir", DATA, *args], capture_output=True, text=True,
+                          input=stdin)
+
+out = cli("--json", "app", "list", "acme")
+check("skydir app list shows both applications",
+      out.returncode == 0 and {a["name"] for a in json.loads(out.stdout)} == {"Scimmy", "Infisical"},
+      out.stdout + out.stderr)
+out = cli("app", "test", "acme", "Scimmy")
+check("skydir app test runs Test Connection step by step",
+      out.returncode == 0 and "ok   create test user: POST /Users -> 201" in out.stdout and
+      "connection works" in out.stdout, out.stdout + out.stderr)
+out = cli("--json", "app", "status", "acme", "Scimmy")
+cli_status = json.loads(out.stdout) if out.returncode == 0 else {}
+check("skydir app status reports state and counts",
+      cli_status.get("state") == "active" and cli_status.get("provisioned_users", 0) >= 4,
+      out.stdout + out.stderr)
+out = cli("app", "create", "acme", "Cli app", "--url", strict.base_url, "--token-stdin",
+          "--deprovision", "delete", stdin=strict.token + "\n")
+check("skydir app create takes the token from stdin", out.returncode == 0, out.stderr)
+out = cli("app", "test", "acme", "Cli app")
+check("...and that token works", out.returncode == 0, out.stdout + out.stderr)
+out = cli("app", "create", "acme", "Bad", "--url", "ftp://x", "--token-stdin", stdin="t\n")
+check("skydir app create refuses a bad URL with a clear message",
+      out.returncode == 1 and "base_url: must start with https://" in out.stderr, out.stderr)
+out = cli("app", "delete", "acme", "Cli app")
+check("skydir app delete removes it", out.returncode == 0 and
+      api("GET", "/api/applications")[1]["totalCount"] == 2)
+
 # --- Audit -----------------------------------------------------------------------------------
 
 code, events = api("POST", "/insights/directory/v1/events",
