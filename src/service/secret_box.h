@@ -1,5 +1,5 @@
 // Seals secrets that skydir must be able to read back (applications' SCIM bearer tokens), so
-// that the store never holds them in the clear: XChaCha20-Poly1305 (libsodium secretbox) with a
+// that the store never holds them in the clear: XSalsa20-Poly1305 (libsodium secretbox) with a
 // 32-byte key kept outside the database (DESIGN §7 "secrets encrypted at rest").
 //
 // Sealed form: "v1:" + base64(24-byte nonce || ciphertext). A fresh random nonce per Seal.
