@@ -326,7 +326,8 @@ Outcome Batch::User(ScimHttp& http, const ScimJob& job) const {
       Event(o, "scim_user_delete", "user", link->remote_id, reply.status);
       return o;
     }
-    if (!link->active) return o;
+    // Already deactivated, unless a full sync forgot that (someone may have reactivated it).
+    if (!link->active && !link->pushed.empty()) return o;
     json::object before = ParseObject(link->pushed);
     json::object after = before;
     if (after.empty() && user != nullptr) after = UserResource(*user, false);

@@ -1,5 +1,7 @@
 """The SCIM provisioning suite (see scim_suite.sh): skydir pushes users and groups into two real
 SCIM servers and every check reads what the target really holds."""
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -385,6 +387,10 @@ target.scim("PATCH", f"/Users/{carol_remote['id']}", {
     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
     "Operations": [{"op": "replace", "path": "active", "value": False},
                    {"op": "replace", "path": "title", "value": "Hacked"}]})
+bob_remote = target.users()["bob@acme.example"]
+target.scim("PATCH", f"/Users/{bob_remote['id']}", {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "replace", "path": "active", "value": True}]})
 code, _ = api("POST", f"/api/v2/applications/{APP}/scim/sync")
 check("POST scim/sync is accepted (202)", code == 202)
 wait_idle(APP, "sync")
@@ -393,6 +399,8 @@ check("a full sync recreates a user deleted by hand in the target",
       "dave@acme.example" in users and users["dave@acme.example"]["active"] is True)
 check("a full sync reverts changes made by hand", users["carol@acme.example"]["active"] is True and
       "title" not in users["carol@acme.example"], json.dumps(users["carol@acme.example"]))
+check("a full sync deactivates again a user reactivated by hand",
+      users["bob@acme.example"]["active"] is False)
 check("the sync left no duplicates", not target.state()["duplicates"]["users"])
 
 # --- Failures: down, 429, 4xx ----------------------------------------------------------------
@@ -535,12 +543,14 @@ check("provisioning is in the audit trail (create, update, deactivate, delete, f
 # --- kill -9 in the middle of a large push ---------------------------------------------------
 
 BULK = 1500
+salt = b"bulksalt"
+SSHA = "{SSHA}" + base64.b64encode(hashlib.sha1(b"Bulk-password" + salt).digest() + salt).decode()
 with open(os.path.join(WORK, "bulk.ldif"), "w") as f:
     f.write("version: 1\n\n")
     for i in range(BULK):
         f.write(f"dn: uid=bulk{i:05d},ou=people,dc=example,dc=com\nobjectClass: inetOrgPerson\n"
                 f"uid: bulk{i:05d}\ncn: Bulk {i}\nsn: {i}\nmail: bulk{i:05d}@acme.example\n"
-                f"userPassword: Bulk-password-{i}\n\n")
+                f"userPassword: {SSHA}\n\n")
     f.write("dn: cn=bulk,dc=example,dc=com\nobjectClass: groupOfNames\ncn: bulk\n")
     for i in range(BULK):
         f.write(f"member: uid=bulk{i:05d},ou=people,dc=example,dc=com\n")
