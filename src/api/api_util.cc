@@ -15,6 +15,15 @@ http::Response V2List(std::vector<json::object> page, size_t total) {
   return r;
 }
 
+http::Response V1Page(std::vector<json::object> items, const ListQuery& query) {
+  size_t total = 0;
+  json::array results;
+  for (auto& item : ApplyListQuery(std::move(items), query, &total)) {
+    results.push_back(std::move(item));
+  }
+  return http::JsonResponse(json::object{{"totalCount", total}, {"results", std::move(results)}});
+}
+
 http::Response V2Page(std::vector<json::object> items, const ListQuery& query) {
   size_t total = 0;
   auto page = ApplyListQuery(std::move(items), query, &total);

@@ -15,6 +15,8 @@ namespace skydir::api {
 
 // A v2 list: the page as a JSON array, the total in x-total-count.
 http::Response V2List(std::vector<boost::json::object> page, size_t total);
+// Applies `query` to `items` and answers the page as a v1 list: {"totalCount", "results"}.
+http::Response V1Page(std::vector<boost::json::object> items, const ListQuery& query);
 // Applies `query` (filter, sort, skip, limit) to `items` and answers the page as a v2 list.
 http::Response V2Page(std::vector<boost::json::object> items, const ListQuery& query);
 

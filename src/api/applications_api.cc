@@ -95,12 +95,7 @@ Response List(ApiContext& ctx, const Request& req) {
   if (!apps.ok()) return ErrorResponse(apps.status());
   std::vector<json::object> items;
   for (const Application& a : *apps) items.push_back(AppJson(a));
-  size_t total = 0;
-  json::array results;
-  for (auto& item : ApplyListQuery(std::move(items), *query, &total)) {
-    results.push_back(std::move(item));
-  }
-  return JsonResponse(json::object{{"totalCount", total}, {"results", std::move(results)}});
+  return V1Page(std::move(items), *query);
 }
 
 Response Create(ApiContext& ctx, const Request& req) {

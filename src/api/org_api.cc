@@ -41,12 +41,7 @@ Response Organizations(ApiContext& ctx, const Request& req) {
     if (!org.ok()) return ErrorResponse(org.status());
     items.push_back(OrgJson(*org));
   }
-  size_t total = 0;
-  json::array results;
-  for (auto& item : ApplyListQuery(std::move(items), *query, &total)) {
-    results.push_back(std::move(item));
-  }
-  return JsonResponse(json::object{{"totalCount", total}, {"results", std::move(results)}});
+  return V1Page(std::move(items), *query);
 }
 
 json::object KeyJson(const directory::ApiKey& key) {

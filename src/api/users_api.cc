@@ -26,15 +26,7 @@ Response List(ApiContext& ctx, const Request& req) {
   std::vector<json::object> items;
   items.reserve(users->size());
   for (const auto& u : *users) items.push_back(UserToJson(u));
-  size_t total = 0;
-  json::array results;
-  for (auto& item : ApplyListQuery(std::move(items), *query, &total)) {
-    results.push_back(std::move(item));
-  }
-  json::object out;
-  out["totalCount"] = total;
-  out["results"] = std::move(results);
-  return JsonResponse(out);
+  return V1Page(std::move(items), *query);
 }
 
 Response Create(ApiContext& ctx, const Request& req) {
