@@ -3,8 +3,8 @@
 namespace skydir::dit {
 
 std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
-  auto it = by_ndn_.find(std::string(ndn));
-  if (it == by_ndn_.end()) return std::nullopt;
+  auto it = by_ndn_->find(std::string(ndn));
+  if (it == by_ndn_->end()) return std::nullopt;
   return it->second;
 }
 
@@ -51,11 +51,11 @@ void Snapshot::ScopeEntries(uint32_t base, Scope scope, std::vector<uint32_t>* o
 }
 
 const std::vector<uint32_t>& Snapshot::MemberGroups(uint32_t group) const {
-  return member_groups_[group];
+  return (*member_groups_)[group];
 }
 
 const std::vector<uint32_t>& Snapshot::ParentGroups(uint32_t entry) const {
-  return parent_groups_[entry];
+  return (*parent_groups_)[entry];
 }
 
 namespace {
@@ -84,7 +84,7 @@ std::vector<uint32_t> Closure(size_t n, uint32_t start, Next next) {
 
 std::vector<uint32_t> Snapshot::TransitiveGroups(uint32_t entry) const {
   return Closure(entries_.size(), entry,
-                 [this](uint32_t e) -> const std::vector<uint32_t>& { return parent_groups_[e]; });
+                 [this](uint32_t e) -> const std::vector<uint32_t>& { return (*parent_groups_)[e]; });
 }
 
 std::vector<uint32_t> Snapshot::TransitiveMembers(uint32_t group) const {
@@ -92,12 +92,12 @@ std::vector<uint32_t> Snapshot::TransitiveMembers(uint32_t group) const {
   // collect each group's direct members from the member attribute index.
   std::vector<uint32_t> groups = Closure(
       entries_.size(), group,
-      [this](uint32_t e) -> const std::vector<uint32_t>& { return member_groups_[e]; });
+      [this](uint32_t e) -> const std::vector<uint32_t>& { return (*member_groups_)[e]; });
   groups.push_back(group);
   std::vector<bool> seen(entries_.size(), false);
   std::vector<uint32_t> out;
   for (uint32_t g : groups) {
-    const AttributeValues* members = entries_[g].Find(Attr::kMember);
+    const AttributeValues* members = entries_[g]->Find(Attr::kMember);
     if (members == nullptr) continue;
     for (const std::string& dn : members->values) {
       auto ndn = NormalizeValue(Attr::kMember, dn);

@@ -37,10 +37,19 @@ class Snapshot {
   static std::shared_ptr<const Snapshot> Build(const directory::OrgData& data,
                                                const SnapshotOptions& options, int64_t now);
 
+  // `old` with the entries of `users` re-rendered, when that is all that changed: each user is
+  // served and may bind in `old`, still may (activated, not locked, password not expired), and
+  // kept its username; the caller guarantees that no membership, LDAP association or org
+  // setting changed. Shares every entry and index that did not change with `old`, so a title
+  // change costs microseconds, not a rebuild. nullptr when a full Build is needed.
+  static std::shared_ptr<const Snapshot> PatchUsers(const Snapshot& old,
+                                                    const std::vector<directory::User>& users,
+                                                    int64_t now);
+
   const std::string& org_id() const { return org_id_; }
   const directory::OrgSettings& settings() const { return settings_; }
   size_t size() const { return entries_.size(); }
-  const Entry& entry(uint32_t i) const { return entries_[i]; }
+  const Entry& entry(uint32_t i) const { return *entries_[i]; }
   // When the snapshot must be rebuilt even without a write (an automatic unlock is due);
   // 0 when never.
   int64_t refresh_at() const { return refresh_at_; }
@@ -70,14 +79,21 @@ class Snapshot {
   friend class SnapshotBuilder;
   Snapshot() = default;
 
+  using Index = std::unordered_map<std::string, std::vector<uint32_t>>;
+  using Positions = std::unordered_map<std::string, uint32_t>;
+  using Adjacency = std::vector<std::vector<uint32_t>>;
+
+  // Everything but the scalars is shared, immutable, between a snapshot and the ones patched
+  // from it (PatchUsers): copying a Snapshot copies pointers.
   std::string org_id_;
   directory::OrgSettings settings_;
-  std::vector<Entry> entries_;
-  std::unordered_map<std::string, uint32_t> by_ndn_;
+  std::vector<std::shared_ptr<const Entry>> entries_;
+  std::shared_ptr<const Positions> by_ndn_;
+  std::shared_ptr<const Positions> by_model_;  // user or group id → entry
   // One map per indexed attribute: normalized value → entries, ascending.
-  std::vector<std::unordered_map<std::string, std::vector<uint32_t>>> indexes_;
-  std::vector<std::vector<uint32_t>> member_groups_;  // per entry (groups only)
-  std::vector<std::vector<uint32_t>> parent_groups_;  // per entry
+  std::vector<std::shared_ptr<const Index>> indexes_;
+  std::shared_ptr<const Adjacency> member_groups_;  // per entry (groups only)
+  std::shared_ptr<const Adjacency> parent_groups_;  // per entry
   int64_t refresh_at_ = 0;
   int64_t built_at_ = 0;
 };

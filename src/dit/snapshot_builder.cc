@@ -46,6 +46,77 @@ void AddOperational(Entry& e, std::string_view id, int64_t created, int64_t upda
   if (updated || created) Add(e, Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
 }
 
+// A user's entry: everything but what Complete() adds. `member_of`: the DNs of its groups.
+Entry UserEntry(const directory::User& u, std::string dn, bool can_bind,
+                std::vector<std::string> member_of) {
+  Entry e;
+  e.kind = EntryKind::kUser;
+  e.dn = std::move(dn);
+  e.model_id = u.id;
+  e.password_hash = u.password_hash;
+  e.can_bind = can_bind;
+  e.binding_user = u.ldap_binding_user;
+  e.locked_until = u.account_locked ? u.locked_until : 0;
+  AddMany(e, Attr::kObjectClass,
+          {"top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount",
+           "shadowAccount", "jumpcloudUser"});
+  Add(e, Attr::kUid, u.username);
+  std::string full = u.first_name;
+  if (!u.last_name.empty()) full += (full.empty() ? "" : " ") + u.last_name;
+  std::string cn = !u.display_name.empty() ? u.display_name : full;
+  Add(e, Attr::kCn, cn.empty() ? u.username : cn);
+  Add(e, Attr::kSn, u.last_name.empty() ? u.username : u.last_name);
+  Add(e, Attr::kGivenName, u.first_name);
+  Add(e, Attr::kDisplayName, u.display_name.empty() ? full : u.display_name);
+  Add(e, Attr::kMail, u.email);
+  Add(e, Attr::kUidNumber, std::to_string(u.unix_uid));
+  Add(e, Attr::kGidNumber, std::to_string(u.unix_guid));
+  Add(e, Attr::kHomeDirectory, u.home_directory);
+  Add(e, Attr::kLoginShell, u.login_shell);
+  Add(e, Attr::kDescription, u.description);
+  Add(e, Attr::kTelephoneNumber, u.phone);
+  Add(e, Attr::kMobile, u.mobile);
+  Add(e, Attr::kTitle, u.title);
+  Add(e, Attr::kDepartmentNumber, u.department);
+  Add(e, Attr::kEmployeeNumber, u.employee_number);
+  AddMany(e, Attr::kMemberOf, std::move(member_of));
+  AddOperational(e, u.id, u.created, u.updated);
+  if (u.password_changed) Add(e, Attr::kPwdChangedTime, FormatGeneralizedTime(u.password_changed));
+  return e;
+}
+
+// Adds what every entry has: its normalized DN and the operational attributes of the DN.
+void Complete(Entry& e) {
+  auto ndn = ldap::NormalizeDn(e.dn);
+  e.ndn = ndn.ok() ? std::move(ndn).value() : e.dn;
+  Add(e, Attr::kEntryDn, e.dn);
+  Add(e, Attr::kSubschemaSubentry, "cn=Subschema");
+  Add(e, Attr::kHasSubordinates,
+      e.kind == EntryKind::kUser || e.kind == EntryKind::kGroup ? "FALSE" : "TRUE");
+}
+
+// The BER of every user attribute, encoded once per entry.
+void Encode(Entry& e) {
+  std::vector<const AttributeValues*> user_attrs;
+  for (const AttributeValues& a : e.attributes) {
+    if (TypeOf(a.attr).usage == Usage::kUser) user_attrs.push_back(&a);
+  }
+  e.encoded_user_attributes = EncodeAttributeList(user_attrs, /*types_only=*/false);
+}
+
+// The normalized values of `attr` in `e`, for its index.
+std::vector<std::string> IndexKeys(const Entry& e, Attr attr) {
+  std::vector<std::string> keys;
+  if (const AttributeValues* a = e.Find(attr)) {
+    for (const std::string& v : a->values) {
+      if (auto norm = NormalizeValue(attr, v)) keys.push_back(std::move(*norm));
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
 }  // namespace
 
 class SnapshotBuilder {
@@ -106,51 +177,18 @@ class SnapshotBuilder {
   }
 
   void AddUser(const directory::User& u) {
-    Entry e;
-    e.kind = EntryKind::kUser;
-    e.dn = user_dn_[u.id];
-    e.model_id = u.id;
-    e.password_hash = u.password_hash;
-    e.can_bind = view_.IsUserBindable(u.id);
-    e.binding_user = u.ldap_binding_user;
-    e.locked_until = u.account_locked ? u.locked_until : 0;
     if (u.account_locked && u.locked_until > now_) {
       if (snap_->refresh_at_ == 0 || u.locked_until < snap_->refresh_at_) {
         snap_->refresh_at_ = u.locked_until;
       }
     }
-    AddMany(e, Attr::kObjectClass,
-            {"top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount",
-             "shadowAccount", "jumpcloudUser"});
-    Add(e, Attr::kUid, u.username);
-    std::string full = u.first_name;
-    if (!u.last_name.empty()) full += (full.empty() ? "" : " ") + u.last_name;
-    std::string cn = !u.display_name.empty() ? u.display_name : full;
-    Add(e, Attr::kCn, cn.empty() ? u.username : cn);
-    Add(e, Attr::kSn, u.last_name.empty() ? u.username : u.last_name);
-    Add(e, Attr::kGivenName, u.first_name);
-    Add(e, Attr::kDisplayName, u.display_name.empty() ? full : u.display_name);
-    Add(e, Attr::kMail, u.email);
-    Add(e, Attr::kUidNumber, std::to_string(u.unix_uid));
-    Add(e, Attr::kGidNumber, std::to_string(u.unix_guid));
-    Add(e, Attr::kHomeDirectory, u.home_directory);
-    Add(e, Attr::kLoginShell, u.login_shell);
-    Add(e, Attr::kDescription, u.description);
-    Add(e, Attr::kTelephoneNumber, u.phone);
-    Add(e, Attr::kMobile, u.mobile);
-    Add(e, Attr::kTitle, u.title);
-    Add(e, Attr::kDepartmentNumber, u.department);
-    Add(e, Attr::kEmployeeNumber, u.employee_number);
+    std::vector<std::string> groups;
     if (auto it = view_.member_of.find(u.id); it != view_.member_of.end()) {
-      std::vector<std::string> groups;
       for (const std::string& gid : it->second) {
         if (auto g = group_dn_.find(gid); g != group_dn_.end()) groups.push_back(g->second);
       }
-      AddMany(e, Attr::kMemberOf, std::move(groups));
     }
-    AddOperational(e, u.id, u.created, u.updated);
-    if (u.password_changed) Add(e, Attr::kPwdChangedTime, FormatGeneralizedTime(u.password_changed));
-    Push(std::move(e));
+    Push(UserEntry(u, user_dn_[u.id], view_.IsUserBindable(u.id), std::move(groups)));
   }
 
   void AddGroup(const directory::Group& g) {
@@ -179,66 +217,66 @@ class SnapshotBuilder {
   }
 
   void Push(Entry e) {
-    auto ndn = ldap::NormalizeDn(e.dn);
-    e.ndn = ndn.ok() ? std::move(ndn).value() : e.dn;
-    Add(e, Attr::kEntryDn, e.dn);
-    Add(e, Attr::kSubschemaSubentry, "cn=Subschema");
-    Add(e, Attr::kHasSubordinates, e.kind == EntryKind::kUser || e.kind == EntryKind::kGroup
-                                       ? "FALSE" : "TRUE");
+    Complete(e);
+    const auto position = static_cast<uint32_t>(entries_.size());
     if (e.kind == EntryKind::kUser) {
       username_by_id_[e.model_id] = e.Find(Attr::kUid)->values[0];
-      entry_by_model_[e.model_id] = static_cast<uint32_t>(snap_->entries_.size());
+      entry_by_model_[e.model_id] = position;
     } else if (e.kind == EntryKind::kGroup) {
-      entry_by_model_[e.model_id] = static_cast<uint32_t>(snap_->entries_.size());
+      entry_by_model_[e.model_id] = position;
     }
     // A second entry with the same normalized DN (names differing only in case) is dropped:
     // DNs compare case-insensitively, so it could never be addressed.
-    if (!snap_->by_ndn_.emplace(e.ndn, static_cast<uint32_t>(snap_->entries_.size())).second) {
-      return;
-    }
-    snap_->entries_.push_back(std::move(e));
+    if (!by_ndn_.emplace(e.ndn, position).second) return;
+    if (!e.model_id.empty()) by_model_[e.model_id] = position;
+    entries_.push_back(std::move(e));
   }
 
   void LinkGroups() {
-    size_t n = snap_->entries_.size();
-    snap_->member_groups_.assign(n, {});
-    snap_->parent_groups_.assign(n, {});
+    size_t n = entries_.size();
+    Snapshot::Adjacency member_groups(n), parent_groups(n);
     for (const directory::Group& g : data_.groups) {
       auto self = entry_by_model_.find(g.id);
       if (self == entry_by_model_.end()) continue;
       for (const std::string& gid : g.member_groups) {
         if (auto child = entry_by_model_.find(gid); child != entry_by_model_.end()) {
-          snap_->member_groups_[self->second].push_back(child->second);
-          snap_->parent_groups_[child->second].push_back(self->second);
+          member_groups[self->second].push_back(child->second);
+          parent_groups[child->second].push_back(self->second);
         }
       }
       for (const std::string& uid : g.member_users) {
         if (auto child = entry_by_model_.find(uid); child != entry_by_model_.end()) {
-          snap_->parent_groups_[child->second].push_back(self->second);
+          parent_groups[child->second].push_back(self->second);
         }
       }
     }
+    snap_->member_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(member_groups));
+    snap_->parent_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(parent_groups));
   }
 
   void Finish() {
-    snap_->indexes_.assign(std::size(kIndexed), {});
-    std::vector<const AttributeValues*> user_attrs;
-    for (uint32_t i = 0; i < snap_->entries_.size(); ++i) {
-      Entry& e = snap_->entries_[i];
-      user_attrs.clear();
+    std::vector<Snapshot::Index> indexes(std::size(kIndexed));
+    snap_->entries_.reserve(entries_.size());
+    for (uint32_t i = 0; i < entries_.size(); ++i) {
+      Entry& e = entries_[i];
       for (const AttributeValues& a : e.attributes) {
-        if (TypeOf(a.attr).usage == Usage::kUser) user_attrs.push_back(&a);
         int slot = IndexSlot(a.attr);
         if (slot < 0) continue;
         for (const std::string& v : a.values) {
           auto norm = NormalizeValue(a.attr, v);
           if (!norm) continue;
-          auto& list = snap_->indexes_[slot][*norm];
+          auto& list = indexes[slot][*norm];
           if (list.empty() || list.back() != i) list.push_back(i);
         }
       }
-      e.encoded_user_attributes = EncodeAttributeList(user_attrs, /*types_only=*/false);
+      Encode(e);
+      snap_->entries_.push_back(std::make_shared<const Entry>(std::move(e)));
     }
+    for (Snapshot::Index& index : indexes) {
+      snap_->indexes_.push_back(std::make_shared<const Snapshot::Index>(std::move(index)));
+    }
+    snap_->by_ndn_ = std::make_shared<const Snapshot::Positions>(std::move(by_ndn_));
+    snap_->by_model_ = std::make_shared<const Snapshot::Positions>(std::move(by_model_));
   }
 
   const directory::OrgData& data_;
@@ -249,11 +287,62 @@ class SnapshotBuilder {
   std::string org_dn_, ou_dn_;
   directory::IdMap<std::string> user_dn_, group_dn_, username_by_id_;
   directory::IdMap<uint32_t> entry_by_model_;
+  std::vector<Entry> entries_;  // moved into the snapshot by Finish()
+  Snapshot::Positions by_ndn_, by_model_;
 };
 
 std::shared_ptr<const Snapshot> Snapshot::Build(const directory::OrgData& data,
                                                 const SnapshotOptions& options, int64_t now) {
   return SnapshotBuilder(data, options, now).Build();
+}
+
+std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
+                                                     const std::vector<directory::User>& users,
+                                                     int64_t now) {
+  std::shared_ptr<Snapshot> snap(new Snapshot(old));  // shares everything with `old`
+  snap->built_at_ = now;
+  std::vector<std::shared_ptr<Index>> copied(std::size(kIndexed));  // slots written to
+  for (const directory::User& u : users) {
+    auto found = old.by_model_->find(u.id);
+    if (found == old.by_model_->end()) return nullptr;  // not served before: visibility changes
+    const uint32_t i = found->second;
+    const Entry& before = *snap->entries_[i];
+    if (before.kind != EntryKind::kUser || !before.can_bind) return nullptr;
+    if (u.state != directory::UserState::kActivated || directory::IsLocked(u, now) ||
+        directory::IsPasswordExpired(u, old.settings_.password, now)) {
+      return nullptr;
+    }
+    const AttributeValues* uid = before.Find(Attr::kUid);
+    if (uid == nullptr || uid->values.empty() || uid->values[0] != u.username) return nullptr;
+    std::vector<std::string> member_of;
+    if (const AttributeValues* groups = before.Find(Attr::kMemberOf)) member_of = groups->values;
+    Entry e = UserEntry(u, before.dn, /*can_bind=*/true, std::move(member_of));
+    Complete(e);
+    Encode(e);
+    for (size_t slot = 0; slot < std::size(kIndexed); ++slot) {
+      const Attr attr = kIndexed[slot];
+      std::vector<std::string> was = IndexKeys(before, attr), is = IndexKeys(e, attr);
+      if (was == is) continue;
+      if (!copied[slot]) {
+        copied[slot] = std::make_shared<Index>(*snap->indexes_[slot]);
+        snap->indexes_[slot] = copied[slot];
+      }
+      Index& index = *copied[slot];
+      for (const std::string& key : was) {
+        auto it = index.find(key);
+        if (it == index.end()) continue;
+        auto& list = it->second;
+        list.erase(std::remove(list.begin(), list.end(), i), list.end());
+        if (list.empty()) index.erase(it);
+      }
+      for (const std::string& key : is) {
+        auto& list = index[key];
+        list.insert(std::lower_bound(list.begin(), list.end(), i), i);
+      }
+    }
+    snap->entries_[i] = std::make_shared<const Entry>(std::move(e));
+  }
+  return snap;
 }
 
 bool Snapshot::IsIndexed(Attr attr) { return IndexSlot(attr) >= 0; }
@@ -263,7 +352,7 @@ const std::vector<uint32_t>* Snapshot::Lookup(Attr attr,
   static const std::vector<uint32_t> kEmpty;
   int slot = IndexSlot(attr);
   if (slot < 0) return nullptr;
-  const auto& index = indexes_[slot];
+  const auto& index = *indexes_[slot];
   auto it = index.find(std::string(normalized_value));
   return it == index.end() ? &kEmpty : &it->second;
 }

@@ -1,5 +1,8 @@
 #include "service/snapshot_follower.h"
 
+#include <map>
+#include <optional>
+
 #include <algorithm>
 
 #include <set>
@@ -81,27 +84,52 @@ Status SnapshotFollower::LoadAll() {
 Status SnapshotFollower::CatchUp() {
   std::lock_guard<std::mutex> lock(mu_);
   constexpr size_t kBatch = 10000;
-  std::set<std::string> dirty;
+  constexpr size_t kMaxPatchedUsers = 256;  // beyond this a rebuild is as cheap
+  // Per dirty org: the users changed, or nullopt when something else changed (a rebuild).
+  std::map<std::string, std::optional<std::set<std::string>>> dirty;
   int64_t seq = applied_seq_.load();
   for (;;) {
     SKYDIR_ASSIGN_OR_RETURN(std::vector<store::Change> changes, store_.ChangesSince(seq, kBatch));
     for (const store::Change& c : changes) {
-      // API keys and applications are not part of the LDAP tree.
-      if (c.kind != store::ChangeKind::kApiKey && c.kind != store::ChangeKind::kApplication) {
-        dirty.insert(c.org_id);
-      }
       seq = c.seq;
+      // API keys and applications are not part of the LDAP tree.
+      if (c.kind == store::ChangeKind::kApiKey || c.kind == store::ChangeKind::kApplication) {
+        continue;
+      }
+      auto [it, fresh] = dirty.try_emplace(c.org_id, std::set<std::string>{});
+      if (c.kind != store::ChangeKind::kUser) {
+        it->second.reset();
+      } else if (it->second) {
+        it->second->insert(c.object_id);
+        if (it->second->size() > kMaxPatchedUsers) it->second.reset();
+      }
     }
     if (changes.size() < kBatch) break;
   }
   // Automatic unlocks are due even without a write.
   int64_t now = NowMicros();
   for (const auto& snap : registry_.All()) {
-    if (snap->refresh_at() != 0 && snap->refresh_at() <= now) dirty.insert(snap->org_id());
+    if (snap->refresh_at() != 0 && snap->refresh_at() <= now) dirty[snap->org_id()].reset();
   }
-  for (const std::string& org : dirty) SKYDIR_RETURN_IF_ERROR(Refresh(org));
+  for (const auto& [org, users] : dirty) {
+    if (users && Patch(org, *users)) continue;
+    SKYDIR_RETURN_IF_ERROR(Refresh(org));
+  }
   applied_seq_ = seq;
   return Status::Ok();
+}
+
+bool SnapshotFollower::Patch(const std::string& org_id, const std::set<std::string>& user_ids) {
+  int64_t started = NowMicros();
+  std::shared_ptr<const dit::Snapshot> old = registry_.Get(org_id);
+  if (!old) return false;
+  auto users = store_.LoadUsers(org_id, std::vector<std::string>(user_ids.begin(), user_ids.end()));
+  if (!users.ok() || users->size() != user_ids.size()) return false;  // deleted: rebuild
+  std::shared_ptr<const dit::Snapshot> patched = dit::Snapshot::PatchUsers(*old, *users, NowMicros());
+  if (!patched) return false;
+  registry_.Publish(std::move(patched));
+  RecordSnapshot(registry_, (NowMicros() - started) / 1e6);
+  return true;
 }
 
 void SnapshotFollower::Start() {

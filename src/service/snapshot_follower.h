@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -42,6 +43,9 @@ class SnapshotFollower {
 
  private:
   void Loop();
+  // Re-renders only these users' entries when that is all that changed (dit::Snapshot::
+  // PatchUsers); false when the org needs a full Refresh.
+  bool Patch(const std::string& org_id, const std::set<std::string>& user_ids);
 
   store::Store& store_;
   dit::Registry& registry_;

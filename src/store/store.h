@@ -244,6 +244,9 @@ class Store {
   // One consistent read of an org for building its snapshot.
   virtual Result<directory::OrgData> LoadOrg(std::string_view org_id) = 0;
   virtual Result<std::vector<std::string>> ListOrgIds() = 0;
+  // The users of `org_id` with these ids, in one consistent read (ids not found are left out).
+  virtual Result<std::vector<directory::User>> LoadUsers(std::string_view org_id,
+                                                         const std::vector<std::string>& ids) = 0;
 
   // Changes with seq > `after`, oldest first, at most `limit`.
   virtual Result<std::vector<Change>> ChangesSince(int64_t after, size_t limit) = 0;

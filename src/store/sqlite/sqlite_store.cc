@@ -5,6 +5,7 @@
 #include "store/sqlite/audit_log.h"
 #include "store/sqlite/change_log.h"
 #include "store/sqlite/queries.h"
+#include "store/sqlite/rows.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_transaction.h"
 
@@ -62,6 +63,26 @@ Result<directory::OrgData> SqliteStore::LoadOrg(std::string_view org_id) {
     SKYDIR_ASSIGN_OR_RETURN(data.groups, QueryGroups(conn, org_id));
     SKYDIR_ASSIGN_OR_RETURN(data.ldap, QueryLdapDirectory(conn, org_id));
     return data;
+  });
+}
+
+Result<std::vector<directory::User>> SqliteStore::LoadUsers(
+    std::string_view org_id, const std::vector<std::string>& ids) {
+  std::lock_guard<std::mutex> lock(reader_mu_);
+  Connection& conn = *reader_;
+  return InReadTransaction(conn, [&]() -> Result<std::vector<directory::User>> {
+    std::vector<directory::User> users;
+    for (const std::string& id : ids) {
+      SKYDIR_ASSIGN_OR_RETURN(
+          Statement select,
+          conn.Prepare("SELECT " SKYDIR_USER_SELECT " FROM users WHERE org_id = ? AND id = ?"));
+      select.Bind(org_id).Bind(id);
+      SKYDIR_ASSIGN_OR_RETURN(bool found, select.Step());
+      if (!found) continue;
+      users.push_back(ReadUser(select));
+      SKYDIR_RETURN_IF_ERROR(FillAttributes(conn, users.back()));
+    }
+    return users;
   });
 }
 

@@ -37,6 +37,8 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<Transaction>> Begin() override;
   Result<directory::OrgData> LoadOrg(std::string_view org_id) override;
   Result<std::vector<std::string>> ListOrgIds() override;
+  Result<std::vector<directory::User>> LoadUsers(std::string_view org_id,
+                                                 const std::vector<std::string>& ids) override;
   Result<std::vector<Change>> ChangesSince(int64_t after, size_t limit) override;
   Result<int64_t> LatestChangeSeq() override;
   Status AppendAuditEvents(const std::vector<AuditEvent>& events) override;
