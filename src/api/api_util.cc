@@ -68,6 +68,7 @@ void AddApiRoutes(http::Router& router, ApiContext& ctx) {
   AddLdapRoutes(router, ctx);
   AddOrgRoutes(router, ctx);
   AddInsightsRoutes(router, ctx);
+  AddConsoleRoutes(router, ctx);
   AddOpenApiRoute(router);
 }
 

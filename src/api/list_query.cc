@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <charconv>
 
 namespace skydir::api {
@@ -56,11 +57,30 @@ bool Less(const json::value* a, const json::value* b) {
   return Comparable(*a) < Comparable(*b);
 }
 
+std::string Lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool MatchesSearch(const json::object& item, const ListQuery& q) {
+  for (const std::string& field : q.search_fields) {
+    const json::value* v = item.if_contains(field);
+    if (v != nullptr && v->is_string() &&
+        Lowercase(v->get_string()).find(q.search) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
-                                 const std::vector<std::string>& known) {
+                                 const std::vector<std::string>& known,
+                                 const std::vector<std::string>& search_fields) {
   ListQuery q;
+  q.search_fields = search_fields;
   for (const auto& [name, value] : request.query) {
     if (name == "limit") {
       SKYDIR_ASSIGN_OR_RETURN(q.limit, ParseCount("limit", value));
@@ -82,6 +102,9 @@ Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
         SKYDIR_RETURN_IF_ERROR(CheckField("fields", field, known));
         q.fields.push_back(std::move(field));
       }
+    } else if (name == "search") {
+      if (search_fields.empty()) return InvalidArgument("search: this list cannot be searched");
+      q.search = Lowercase(value);
     } else if (name == "filter") {
       if (value.empty()) continue;
       size_t first = value.find(':');
@@ -110,6 +133,7 @@ Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
 std::vector<json::object> ApplyListQuery(std::vector<json::object> items, const ListQuery& q,
                                          size_t* total) {
   std::erase_if(items, [&](const json::object& item) {
+    if (!q.search.empty() && !MatchesSearch(item, q)) return true;
     for (const auto& f : q.filters) {
       const json::value* v = item.if_contains(f.field);
       bool equal = v != nullptr && Comparable(*v) == f.value;

@@ -19,7 +19,8 @@ using http::Verb;
 namespace {
 
 Response List(ApiContext& ctx, const Request& req) {
-  auto query = ParseListQuery(req, Dialect::kV1, UserJsonFields());
+  auto query = ParseListQuery(req, Dialect::kV1, UserJsonFields(),
+                              {"username", "email", "firstname", "lastname", "displayname"});
   if (!query.ok()) return ErrorResponse(query.status());
   auto users = ctx.admin.ListUsers(req.principal.org_id);
   if (!users.ok()) return ErrorResponse(users.status());
