@@ -54,6 +54,7 @@ std::string Comparable(const json::value& v) {
 bool Less(const json::value* a, const json::value* b) {
   if (a == nullptr || b == nullptr) return a == nullptr && b != nullptr;
   if (a->is_number() && b->is_number()) return a->to_number<double>() < b->to_number<double>();
+  if (a->is_string() && b->is_string()) return a->get_string() < b->get_string();  // no copies
   return Comparable(*a) < Comparable(*b);
 }
 
@@ -155,20 +156,29 @@ std::vector<json::object> ApplyListQuery(std::vector<json::object> items, const 
   }
   std::vector<json::object> page;
   for (size_t i = q.skip; i < items.size() && page.size() < q.limit; ++i) {
-    if (q.fields.empty()) {
-      page.push_back(std::move(items[i]));
-      continue;
-    }
-    json::object projected;
-    for (const char* always : {"_id", "id"}) {
-      if (const json::value* v = items[i].if_contains(always)) projected[always] = *v;
-    }
-    for (const std::string& field : q.fields) {
-      if (const json::value* v = items[i].if_contains(field)) projected[field] = *v;
-    }
-    page.push_back(std::move(projected));
+    page.push_back(ProjectFields(std::move(items[i]), q.fields));
   }
   return page;
+}
+
+json::object ProjectFields(json::object item, const std::vector<std::string>& fields) {
+  if (fields.empty()) return item;
+  json::object projected;
+  for (const char* always : {"_id", "id"}) {
+    if (const json::value* v = item.if_contains(always)) projected[always] = *v;
+  }
+  for (const std::string& field : fields) {
+    if (const json::value* v = item.if_contains(field)) projected[field] = *v;
+  }
+  return projected;
+}
+
+std::vector<std::string> ListQuery::KeyFields() const {
+  std::vector<std::string> out;
+  for (const Filter& f : filters) out.push_back(f.field);
+  for (const SortKey& k : sort) out.push_back(k.field);
+  if (!search.empty()) out.insert(out.end(), search_fields.begin(), search_fields.end());
+  return out;
 }
 
 }  // namespace skydir::api

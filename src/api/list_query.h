@@ -43,6 +43,9 @@ struct ListQuery {
   std::vector<Filter> filters;
   std::string search;                      // lowercased; empty: no search
   std::vector<std::string> search_fields;  // the fields `search` looks in
+
+  // The fields filtering, searching and sorting read (not the ones returned).
+  std::vector<std::string> KeyFields() const;
 };
 
 // Reads the list parameters of `request`; `known` are the resource's field names.
@@ -50,6 +53,9 @@ struct ListQuery {
 Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
                                  const std::vector<std::string>& known,
                                  const std::vector<std::string>& search_fields = {});
+
+// `item` with only `fields` (plus _id and id); all of it when `fields` is empty.
+boost::json::object ProjectFields(boost::json::object item, const std::vector<std::string>& fields);
 
 // Filters, sorts, pages and projects `items`; *total gets the count after filtering.
 std::vector<boost::json::object> ApplyListQuery(std::vector<boost::json::object> items,
