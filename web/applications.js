@@ -75,7 +75,15 @@ async function showApp(container, id) {
   async function loadStatus() {
     try {
       const s = await get(`${base}/scim/status`);
-      statusBox.replaceChildren(h('pre', { class: 'secret' }, JSON.stringify(s, null, 2)));
+      const facts = h('dl', { class: 'facts' });
+      const add = (k, v) => facts.append(h('dt', {}, k), h('dd', {}, v));
+      if (s.state) add('State', badge(s.state, s.state === 'active' ? 'ok' : s.state === 'error' ? 'bad' : ''));
+      for (const [k, v] of Object.entries(s.counts || {})) add(k.replace(/_/g, ' '), String(v));
+      if (s.health && s.health.last_error) add('Last error', s.health.last_error);
+      if (s.health && s.health.last_success) add('Last success', formatTime(s.health.last_success));
+      const errors = (s.errors || []).map((j) => h('li', {}, h('code', {}, JSON.stringify(j))));
+      statusBox.replaceChildren(facts, errors.length ? h('h3', {}, 'Errors') : null,
+        errors.length ? h('ul', { class: 'steps' }, errors) : null);
     } catch (e) { statusBox.replaceChildren(h('p', { class: 'error' }, e.message)); }
   }
   async function loadGroups() {
@@ -117,8 +125,9 @@ async function showApp(container, id) {
             const { data } = await withBusy(e.currentTarget, 'Testing…', () => api('POST', `${base}/scim/test`, {}));
             const list = Array.isArray(data) ? data : (data.steps || []);
             steps.replaceChildren(...list.map((s) => h('li', {},
-              s.ok || s.success ? badge('passed', 'ok') : badge('failed', 'bad'), ' ', s.name || s.step || '',
-              s.message ? ` — ${s.message}` : '')));
+              s.ok ? badge('passed', 'ok') : badge('failed', 'bad'), ' ', s.name || '',
+              s.method ? h('span', { class: 'muted' }, ` ${s.method} ${s.path || ''} → ${s.status || 'no answer'}`) : '',
+              s.detail ? ` — ${s.detail}` : '')));
           } catch (ex) { steps.replaceChildren(h('li', { class: 'error' }, ex.message)); }
         } }, 'Test connection'),
         h('button', { type: 'button', class: 'secondary', onclick: async (e) => {
@@ -135,8 +144,7 @@ async function showApp(container, id) {
             location.reload();
           } catch (ex) { err.textContent = ex.message; }
         } }, 'Delete application')),
-      steps, err, h('h3', {}, 'Status'), statusBox,
-      h('p', { class: 'hint' }, `Opened ${formatTime(new Date().toISOString())}`)),
+      steps, err, h('h3', {}, 'Status'), statusBox),
     h('div', { class: 'panel' }, h('h2', {}, 'Assigned user groups'), groups,
       h('div', { class: 'toolbar' }, h('div', { class: 'grow' }, add), addButton)));
   loadStatus();

@@ -3,7 +3,7 @@
 import { api, get, mapLimit } from './api.js';
 import { h, field, clearErrors, showError, withBusy, toast, confirmDialog, badge,
   listTable, listQuery, debounce } from './ui.js';
-import { ldapServer } from './ldap.js';
+import { ldapConnection } from './ldap.js';
 import { stateBadge } from './users.js';
 
 const gid = (g) => ((g.attributes && g.attributes.posixGroups) || [])[0]?.id ?? '';
@@ -198,29 +198,6 @@ function addMemberForm(changeMember) {
 }
 
 function groupLdap(group) {
-  const box = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-  (async () => {
-    try {
-      const ldap = await ldapServer();
-      const assoc = await get(`/api/v2/usergroups/${group.id}/associations?targets=ldap_server`);
-      const toggle = field('ldap_connected', 'Connected to the LDAP directory', { type: 'checkbox',
-        checked: assoc.length > 0, hint: 'the group and its members are served over LDAP' });
-      const input = toggle.querySelector('input');
-      const err = h('div', { class: 'alert', role: 'alert' });
-      input.addEventListener('change', async () => {
-        err.textContent = '';
-        input.disabled = true;
-        try {
-          await api('POST', `/api/v2/ldapservers/${ldap.id}/associations`,
-            { op: input.checked ? 'add' : 'remove', type: 'user_group', id: group.id });
-          toast(input.checked ? 'Group connected to LDAP' : 'Group disconnected from LDAP');
-        } catch (e) {
-          input.checked = !input.checked;
-          err.textContent = e.message;
-        } finally { input.disabled = false; }
-      });
-      box.replaceChildren(toggle, err);
-    } catch (e) { box.replaceChildren(h('p', { class: 'error' }, e.message)); }
-  })();
-  return box;
+  return ldapConnection('user_group', group.id, { label: 'Connected to the LDAP directory',
+    subject: group.name, hint: 'the group and its members are served over LDAP' });
 }

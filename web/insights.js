@@ -34,8 +34,14 @@ export function insightsPage() {
   let cursor = null;
   let query = null;
 
+  // One line per event: the fields a change touched, or a bind's outcome.
+  function summary(detail) {
+    if (!detail) return '';
+    if (detail.changes) return `changed ${Object.keys(detail.changes).join(', ')}`;
+    return Object.entries(detail).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ');
+  }
   function row(e) {
-    const detail = e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : '';
+    const detail = summary(e.detail);
     return h('tr', {},
       h('td', {}, formatTime(e.timestamp)),
       h('td', {}, e.event_type),
@@ -43,7 +49,7 @@ export function insightsPage() {
       h('td', {}, `${e.initiated_by.type}: ${e.initiated_by.id}`),
       h('td', { class: 'hide-narrow' }, e.resource.id ? `${e.resource.type} ${e.resource.id}` : ''),
       h('td', { class: 'hide-narrow' }, e.client_ip),
-      h('td', { class: 'hide-narrow' }, h('code', {}, detail)));
+      h('td', { class: 'hide-narrow detail', title: JSON.stringify(e.detail) }, detail));
   }
   async function load(button, append) {
     const q = { ...query, limit: 50 };

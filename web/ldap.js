@@ -11,6 +11,38 @@ export async function ldapServer() {
   try { return await cached; } catch (e) { cached = null; throw e; }
 }
 
+// A checkbox that connects `type` ('user' | 'user_group') `id` to the directory or disconnects
+// it; `subject` names it in the confirmation.
+export function ldapToggle(type, id, { label, subject, checked, hint }) {
+  const f = field(`ldap-${type}-${id}`, label, { type: 'checkbox', checked, hint });
+  const input = f.querySelector('input');
+  const err = h('div', { class: 'alert', role: 'alert' });
+  input.addEventListener('change', async () => {
+    err.textContent = '';
+    input.disabled = true;
+    try {
+      const ldap = await ldapServer();
+      await api('POST', `/api/v2/ldapservers/${ldap.id}/associations`,
+        { op: input.checked ? 'add' : 'remove', type, id });
+      toast(`${subject} ${input.checked ? 'connected to' : 'disconnected from'} LDAP`);
+    } catch (e) {
+      input.checked = !input.checked;
+      err.textContent = e.message;
+    } finally { input.disabled = false; }
+  });
+  return h('div', {}, f, err);
+}
+
+// Loads whether a user or group is connected to the directory and shows its toggle.
+export function ldapConnection(type, id, options) {
+  const box = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const path = type === 'user' ? 'users' : 'usergroups';
+  get(`/api/v2/${path}/${id}/associations?targets=ldap_server`)
+    .then((assoc) => box.replaceChildren(ldapToggle(type, id, { ...options, checked: assoc.length > 0 })))
+    .catch((e) => box.replaceChildren(h('p', { class: 'error' }, e.message)));
+  return box;
+}
+
 function fact(label, value, copy) {
   return [h('dt', {}, label), h('dd', {}, h('code', {}, value), copy ? copyButton(value, `Copy ${label}`) : null)];
 }
@@ -76,30 +108,14 @@ function connected(ldap, type, title) {
   const status = h('p', { class: 'hint', 'aria-live': 'polite' });
   const path = (id) => (type === 'user' ? `/api/systemusers/${id}` : `/api/v2/usergroups/${id}`);
   const label = (o) => (type === 'user' ? o.username : o.name);
-  async function change(op, id) {
-    await api('POST', `/api/v2/ldapservers/${ldap.id}/associations`, { op, type, id });
-  }
-  function row(id, name, on) {
-    const f = field(`conn-${type}-${id}`, name, { type: 'checkbox', checked: on });
-    const input = f.querySelector('input');
-    input.addEventListener('change', async () => {
-      input.disabled = true;
-      err.textContent = '';
-      try {
-        await change(input.checked ? 'add' : 'remove', id);
-        toast(`${name} ${input.checked ? 'connected' : 'disconnected'}`);
-      } catch (e) { input.checked = !input.checked; err.textContent = e.message; }
-      finally { input.disabled = false; }
-    });
-    return h('li', {}, f);
-  }
+  const row = (id, name) => h('li', {}, ldapToggle(type, id, { label: name, subject: name, checked: true }));
   async function load() {
     try {
       const r = await api('GET', `/api/v2/ldapservers/${ldap.id}/associations?targets=${type}&limit=100`);
       const total = Number(r.headers.get('x-total-count') || r.data.length);
       const rows = await mapLimit(r.data, 4, async (edge) => {
         const o = await get(path(edge.to.id)).catch(() => null);
-        return row(edge.to.id, o ? label(o) : edge.to.id, true);
+        return row(edge.to.id, o ? label(o) : edge.to.id);
       });
       list.replaceChildren(...(rows.length ? rows : [h('li', { class: 'muted' }, 'Nothing connected yet.')]));
       status.textContent = total > rows.length ? `${total} connected; the first ${rows.length} are shown.` : '';
@@ -120,7 +136,8 @@ function connected(ldap, type, title) {
       matches.replaceChildren(...(items.length ? items.map((it) => h('li', {}, it.name,
         h('button', { type: 'button', 'aria-label': `Connect ${it.name}`, onclick: async (e) => {
           try {
-            await withBusy(e.currentTarget, 'Connecting…', () => change('add', it.id));
+            await withBusy(e.currentTarget, 'Connecting…', () => api('POST',
+              `/api/v2/ldapservers/${ldap.id}/associations`, { op: 'add', type, id: it.id }));
             toast(`${it.name} connected`);
             matches.hidden = true;
             input.value = '';

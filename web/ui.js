@@ -128,9 +128,10 @@ export function copyButton(text, label) {
 
 export function badge(text, kind = '') { return h('span', { class: `badge ${kind}` }, text); }
 
+// An RFC 3339 string, or a number of microseconds or milliseconds since the epoch.
 export function formatTime(iso) {
   if (!iso) return '';
-  const d = new Date(iso);
+  const d = new Date(typeof iso === 'number' && iso > 1e14 ? iso / 1000 : iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 

@@ -4,7 +4,7 @@
 import { api, get, mapLimit } from './api.js';
 import { h, field, clearErrors, showError, withBusy, toast, confirmDialog, badge, formatTime,
   listTable, listQuery } from './ui.js';
-import { ldapServer } from './ldap.js';
+import { ldapConnection } from './ldap.js';
 
 const LIST_FIELDS = 'username email firstname lastname displayname state account_locked ldap_binding_user created';
 
@@ -221,30 +221,8 @@ function groupsPanel(user) {
 }
 
 function ldapPanel(user) {
-  const box = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-  (async () => {
-    try {
-      const ldap = await ldapServer();
-      const assoc = await get(`/api/v2/users/${user._id}/associations?targets=ldap_server`);
-      const toggle = field('ldap_direct', 'Connected to the LDAP directory directly', {
-        type: 'checkbox', checked: assoc.length > 0 });
-      const input = toggle.querySelector('input');
-      const err = h('div', { class: 'alert', role: 'alert' });
-      input.addEventListener('change', async () => {
-        err.textContent = '';
-        input.disabled = true;
-        try {
-          await api('POST', `/api/v2/ldapservers/${ldap.id}/associations`,
-            { op: input.checked ? 'add' : 'remove', type: 'user', id: user._id });
-          toast(input.checked ? 'Connected to LDAP' : 'Disconnected from LDAP');
-        } catch (e) {
-          input.checked = !input.checked;
-          err.textContent = e.message;
-        } finally { input.disabled = false; }
-      });
-      box.replaceChildren(toggle, err, h('p', { class: 'hint' },
-        'A user is served over LDAP when it is active, not locked, and connected directly or through a connected group.'));
-    } catch (e) { box.replaceChildren(h('p', { class: 'error' }, e.message)); }
-  })();
-  return h('div', { class: 'panel' }, h('h2', {}, 'LDAP'), box);
+  return h('div', { class: 'panel' }, h('h2', {}, 'LDAP'),
+    ldapConnection('user', user._id, { label: 'Connected to the LDAP directory directly', subject: user.username }),
+    h('p', { class: 'hint' },
+      'A user is served over LDAP when it is active, not locked, and connected directly or through a connected group.'));
 }

@@ -2,6 +2,7 @@
 // session cookie then authorizes every /api route exactly as an org admin API key would
 // (http/dispatcher.cc); docs/console.md describes the flow.
 #include <boost/json/object.hpp>
+#include <optional>
 
 #include "api/api.h"
 #include "api/body.h"
@@ -60,12 +61,22 @@ void RecordSignOut(ApiContext& ctx, const Request& req) {
   ctx.audit->Record(std::move(e));
 }
 
-Response Unavailable() {
-  return ErrorResponse(Status(Code::kUnavailable, "the admin console is not enabled"));
+// The refusal when `req` cannot act on a console session, or nullopt.
+std::optional<Response> RequireSession(const ApiContext& ctx, const Request& req) {
+  if (ctx.sessions == nullptr) {
+    return ErrorResponse(Status(Code::kUnavailable, "the admin console is not enabled"));
+  }
+  if (req.principal.session_id.empty()) {
+    return ErrorResponse(http::HttpStatus::not_found,
+                         "no console session: this request was made with an API key");
+  }
+  return std::nullopt;
 }
 
 Response SignIn(ApiContext& ctx, const Request& req) {
-  if (ctx.ldap == nullptr || ctx.sessions == nullptr) return Unavailable();
+  if (ctx.ldap == nullptr || ctx.sessions == nullptr) {
+    return ErrorResponse(Status(Code::kUnavailable, "the admin console is not enabled"));
+  }
   auto body = BodyObject(req.body, req.has_body, {"organization", "username", "password"});
   if (!body.ok()) return ErrorResponse(body.status());
   auto org = RequireString(**body, "organization");
@@ -97,11 +108,7 @@ Response SignIn(ApiContext& ctx, const Request& req) {
 
 // The signed-in administrator and the CSRF token, for a page that was reloaded.
 Response Current(ApiContext& ctx, const Request& req) {
-  if (ctx.sessions == nullptr) return Unavailable();
-  if (req.principal.session_id.empty()) {
-    return ErrorResponse(http::HttpStatus::not_found,
-                         "no console session: this request was made with an API key");
-  }
+  if (auto refused = RequireSession(ctx, req)) return std::move(*refused);
   auto session = ctx.sessions->Touch(req.principal.session_id);
   if (!session) return ErrorResponse(http::HttpStatus::unauthorized, "sign in again");
   auto user = ctx.admin.GetUser(req.principal.org_id, req.principal.user_id);
@@ -117,11 +124,7 @@ Response Current(ApiContext& ctx, const Request& req) {
 }
 
 Response SignOut(ApiContext& ctx, const Request& req) {
-  if (ctx.sessions == nullptr) return Unavailable();
-  if (req.principal.session_id.empty()) {
-    return ErrorResponse(http::HttpStatus::not_found,
-                         "no console session: this request was made with an API key");
-  }
+  if (auto refused = RequireSession(ctx, req)) return std::move(*refused);
   ctx.sessions->Destroy(req.principal.session_id);
   RecordSignOut(ctx, req);
   Response r = http::NoContent();

@@ -48,6 +48,17 @@ class LdapServiceTest : public AdminTest {
     return p.ok() ? *p : Principal{};
   }
 
+  // Locks accounts after `max_failures` wrong passwords, for `unlock_after` seconds (0: until
+  // an administrator unlocks).
+  void SetLockout(uint32_t max_failures, uint32_t unlock_after) {
+    auto org = admin_->GetOrg(org_);
+    directory::OrgSettings s = org->settings;
+    s.lockout.max_failures = max_failures;
+    s.lockout.unlock_after_seconds = unlock_after;
+    ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
+    ASSERT_TRUE(follower_->CatchUp().ok());
+  }
+
   SearchOutcome Search(const Principal& who, const std::string& base, const std::string& filter,
                        ldap::SearchScope scope = ldap::SearchScope::kWholeSubtree) {
     ldap::SearchRequest req;
@@ -219,12 +230,7 @@ TEST_F(LdapServiceTest, LegacyHashIsUpgradedToArgon2idOnBind) {
 }
 
 TEST_F(LdapServiceTest, AccountLocksAfterRepeatedFailuresAndUnlocksLater) {
-  auto org = admin_->GetOrg(org_);
-  directory::OrgSettings s = org->settings;
-  s.lockout.max_failures = 3;
-  s.lockout.unlock_after_seconds = 1;
-  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
-  ASSERT_TRUE(follower_->CatchUp().ok());
+  SetLockout(3, 1);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).status().code(),
               Code::kInvalidCredentials);
@@ -308,12 +314,7 @@ TEST_F(SignInAdminTest, EveryRefusalLooksTheSame) {
 }
 
 TEST_F(SignInAdminTest, WrongPasswordsCountTowardTheLockout) {
-  auto org = admin_->GetOrg(org_);
-  directory::OrgSettings s = org->settings;
-  s.lockout.max_failures = 3;
-  s.lockout.unlock_after_seconds = 0;
-  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
-  ASSERT_TRUE(follower_->CatchUp().ok());
+  SetLockout(3, 0);
   // Two failed binds and one failed sign-in make three failures of one account.
   EXPECT_FALSE(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).ok());
   EXPECT_FALSE(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).ok());
