@@ -138,9 +138,10 @@ async function showApp(container, id) {
           } catch (ex) { err.textContent = ex.message; }
         } }, 'Sync now'),
         h('button', { type: 'button', class: 'danger', onclick: async (e) => {
+          const button = e.currentTarget;  // null once the handler has awaited
           if (!await confirmDialog(`Delete ${app.name}?`, 'Provisioning into it stops.')) return;
           try {
-            await withBusy(e.currentTarget, 'Deleting…', () => api('DELETE', `/api/applications/${app.id}`));
+            await withBusy(button, 'Deleting…', () => api('DELETE', `/api/applications/${app.id}`));
             location.reload();
           } catch (ex) { err.textContent = ex.message; }
         } }, 'Delete application')),

@@ -81,10 +81,11 @@ export async function groupPage(id) {
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, 'Save changes'),
       h('button', { type: 'button', class: 'danger', onclick: async (e) => {
+        const button = e.currentTarget;  // null once the handler has awaited
         if (!await confirmDialog(`Delete ${group.name}?`,
           'Members stay; the group disappears from LDAP and from every application at once.')) return;
         try {
-          await withBusy(e.currentTarget, 'Deleting…', () => api('DELETE', `/api/v2/usergroups/${group.id}`));
+          await withBusy(button, 'Deleting…', () => api('DELETE', `/api/v2/usergroups/${group.id}`));
           toast(`Group ${group.name} deleted`);
           location.hash = '#/groups';
         } catch (err) { showError(form, err); }

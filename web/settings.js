@@ -18,9 +18,10 @@ export async function settingsPage() {
         h('td', { class: 'hide-narrow' }, k.last_used ? formatTime(k.last_used) : 'never'),
         h('td', {}, h('button', { type: 'button', class: 'danger', 'aria-label': `Revoke ${k.name}`,
           onclick: async (e) => {
+            const button = e.currentTarget;  // null once the handler has awaited
             if (!await confirmDialog(`Revoke ${k.name}?`, 'Scripts using this key stop working at once.', 'Revoke')) return;
             try {
-              await withBusy(e.currentTarget, 'Revoking…', () => api('DELETE', `/api/v2/apikeys/${k.id}`));
+              await withBusy(button, 'Revoking…', () => api('DELETE', `/api/v2/apikeys/${k.id}`));
               toast(`${k.name} revoked`);
               loadKeys();
             } catch (ex) { keysErr.textContent = ex.message; }

@@ -176,11 +176,12 @@ function statusPanel(user, changed) {
   });
   resetForm.append(h('div', { class: 'alert', role: 'alert' }));
   const del = h('button', { type: 'button', class: 'danger', onclick: async (e) => {
+    const button = e.currentTarget;  // null once the handler has awaited
     const ok = await confirmDialog(`Delete ${user.username}?`,
       'The user disappears from LDAP at once and this cannot be undone.');
     if (!ok) return;
     try {
-      await withBusy(e.currentTarget, 'Deleting…', () => api('DELETE', `/api/systemusers/${user._id}`));
+      await withBusy(button, 'Deleting…', () => api('DELETE', `/api/systemusers/${user._id}`));
       toast(`User ${user.username} deleted`);
       location.hash = '#/users';
     } catch (err) { alert.textContent = err.message; }

@@ -36,6 +36,7 @@ json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ADMIN_PASSWORD='Console-Admin-1'
 BIND_PASSWORD='Bind-Passw0rd-2024'
 LOCKY_PASSWORD='Locky-Passw0rd-1'
+LOCKY_NEW_PASSWORD='Locky-Passw0rd-2-longer'
 sky --json org create acme >"$WORK/acme.json" || bail "org create acme"
 ORG=$(json 'd["id"]' <"$WORK/acme.json")
 KEY=$(json 'd["api_key"]' <"$WORK/acme.json" 2>/dev/null || json 'd["apiKey"]' <"$WORK/acme.json")
@@ -48,7 +49,7 @@ sky user add "$ORG" plain --email plain@acme.example --password "$LOCKY_PASSWORD
   bail "user add plain"
 
 SERVER_PID=""
-"$BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps 127.0.0.1:0 --http 127.0.0.1:0 \
+"$BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps 127.0.0.1:0 --http 127.0.0.1:0 --https 127.0.0.1:0 \
   >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do
@@ -58,7 +59,7 @@ for _ in $(seq 1 100); do
 done
 grep -q "admin API" "$WORK/server.out" || bail "server did not start"
 read -r LDAP_PORT LDAPS_PORT < <(sed -nE 's/.*LDAP on port ([0-9]+).*LDAPS on port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
-HTTP_PORT=$(sed -nE 's/.*HTTP port ([0-9]+).*/\1/p' "$WORK/server.out")
+read -r HTTP_PORT HTTPS_PORT < <(sed -nE 's/.*HTTP port ([0-9]+) and HTTPS port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
 URL="http://127.0.0.1:$HTTP_PORT/"
 CA="$DATA/tls/ca.pem"
 
@@ -76,6 +77,18 @@ signin() {  # signin USER PASSWORD -> HTTP status
     -H 'Content-Type: application/json' \
     -d "{\"organization\": \"$ORG\", \"username\": \"$1\", \"password\": \"$2\"}"
 }
+cookie_of() {  # cookie_of URL USER PASSWORD [curl flags]: the Set-Cookie header of a sign-in
+  local url=$1 user=$2 password=$3; shift 3
+  curl -sS -o /dev/null -D - "$@" -X POST "${url}api/console/session" -H 'Content-Type: application/json' \
+    -d "{\"organization\": \"$ORG\", \"username\": \"$user\", \"password\": \"$password\"}" |
+    grep -i '^set-cookie:'
+}
+plain_cookie=$(cookie_of "$URL" admin "$ADMIN_PASSWORD")
+check "the session cookie is HttpOnly and SameSite=Strict" \
+  bash -c "grep -q 'HttpOnly' <<<'$plain_cookie' && grep -q 'SameSite=Strict' <<<'$plain_cookie'"
+check "over plain HTTP the cookie is not Secure" bash -c "! grep -q 'Secure' <<<'$plain_cookie'"
+tls_cookie=$(cookie_of "https://localhost:$HTTPS_PORT/" admin "$ADMIN_PASSWORD" --cacert "$CA")
+check "over HTTPS the cookie is Secure" grep -q '; Secure' <<<"$tls_cookie"
 check "a user without the admin flag cannot sign in" test "$(signin plain "$LOCKY_PASSWORD")" = 401
 check "the refusal is JSON with a message" bash -c "python3 -c 'import json; json.load(open(\"$WORK/signin.json\"))[\"message\"]'"
 
@@ -90,8 +103,8 @@ locked=$(curl -sS "${URL}api/systemusers?filter=username:\$eq:locky" -H "x-api-k
 check "failed console sign-ins locked the account" test "$locked" = True
 
 # The browser half.
-export URL ORG OUT ADMIN_USER=admin ADMIN_PASSWORD BIND_USER=svc BIND_PASSWORD
-(cd "$SRC/tests" && node integration/console/console.mjs) >"$WORK/browser.log" 2>&1
+export URL ORG OUT ADMIN_USER=admin ADMIN_PASSWORD BIND_USER=svc BIND_PASSWORD LOCKY_NEW_PASSWORD
+(cd "$SRC/tests" && node integration/console/console.mjs) >"$WORK/browser.log" 2>"$OUT/browser.err"
 while IFS= read -r line; do
   case $line in
     "ok - "*) ok "browser: ${line#ok - }" ;;
@@ -101,6 +114,9 @@ done <"$WORK/browser.log"
 grep -q '^ok - no browser console errors' "$WORK/browser.log" ||
   { grep -q '^FAIL - no browser' "$WORK/browser.log" ||
     fail "browser run finished" "$(tail -5 "$WORK/browser.log" | tr '\n' ' ')"; }
+
+check "the password reset in the console signs in (and the unlock held)" \
+  test "$(signin locky "$LOCKY_NEW_PASSWORD")" = 200
 
 # What the administrator did in the browser is served over LDAP.
 BASE="ou=Users,o=$ORG,dc=jumpcloud,dc=com"

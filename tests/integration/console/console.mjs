@@ -3,8 +3,8 @@
 // Prints one "ok - ..." or "FAIL - ..." line per check (console_suite.sh counts them) and
 // writes what the shell half needs (the old session cookie) to $OUT/state.json.
 //
-// Environment: URL, ORG, ADMIN_USER, ADMIN_PASSWORD, BIND_USER, BIND_PASSWORD, OUT (the
-// screenshots directory), CHROMIUM (default /usr/bin/chromium).
+// Environment: URL, ORG, ADMIN_USER, ADMIN_PASSWORD, BIND_USER, BIND_PASSWORD,
+// LOCKY_NEW_PASSWORD, OUT (the screenshots directory), CHROMIUM (default /usr/bin/chromium).
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 
@@ -13,7 +13,11 @@ const URL = env.URL;
 const OUT = env.OUT;
 let failures = 0;
 function ok(desc) { console.log(`ok - ${desc}`); }
-function fail(desc, why) { failures++; console.log(`FAIL - ${desc} : ${String(why).split('\n')[0]}`); }
+function fail(desc, why) {
+  failures++;
+  console.log(`FAIL - ${desc} : ${String(why).split('\n')[0]}`);
+  console.error(String(why));  // the whole story, in browser.err next to the screenshots
+}
 async function check(desc, fn) {
   try { await fn(); ok(desc); } catch (e) { fail(desc, e.message || e); }
 }
@@ -117,6 +121,45 @@ await check('the users list searches through the API', async () => {
   await shot('users');
 });
 
+async function openUser(username) {
+  await page.getByRole('link', { name: 'Users', exact: true }).click();
+  await heading('Users').waitFor();
+  await page.getByLabel('Search users').fill(username);
+  await page.getByRole('link', { name: username, exact: true }).click();
+}
+
+await check('unlock a locked-out user', async () => {
+  await openUser('locky');
+  await page.getByText('Locked', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+  await page.getByText('Active', { exact: true }).waitFor();
+});
+
+await check('reset a password', async () => {
+  await page.getByRole('button', { name: 'Reset password' }).click();
+  await page.getByLabel('New password').fill(env.LOCKY_NEW_PASSWORD);
+  await page.getByRole('button', { name: 'Set password', exact: true }).click();
+  await page.getByText('Password set', { exact: true }).waitFor();
+});
+
+await check('suspend and unsuspend a user', async () => {
+  await page.getByRole('button', { name: 'Suspend', exact: true }).click();
+  await page.getByText('Suspended', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Unsuspend', exact: true }).click();
+  await page.getByText('Active', { exact: true }).waitFor();
+});
+
+await check('delete a user after confirming', async () => {
+  await openUser('plain');
+  await page.getByRole('button', { name: 'Delete user' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('Delete plain?').waitFor();
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click();
+  await heading('Users').waitFor();
+  await page.getByLabel('Search users').fill('plain');
+  await page.getByText('Nothing matches this search.').waitFor();
+});
+
 let groupUrl = '';
 await check('create a user group', async () => {
   await page.getByRole('link', { name: 'User groups' }).click();
@@ -185,10 +228,27 @@ await check('Settings creates an API key and shows its secret once', async () =>
   await page.getByRole('cell', { name: 'terraform', exact: true }).waitFor();
 });
 
+await check('Settings revokes an API key after confirming', async () => {
+  await page.getByRole('button', { name: 'Revoke terraform' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke', exact: true }).click();
+  await page.getByText('terraform revoked').waitFor();
+  await page.getByRole('cell', { name: 'terraform', exact: true }).waitFor({ state: 'detached' });
+});
+
 await check('Settings shows the password and lockout policy', async () => {
   await page.getByLabel('Minimum length').waitFor();
   await page.getByLabel('Wrong passwords before locking').waitFor();
   await shot('settings');
+});
+
+await check('a refused policy value is shown at its field; a valid one is saved', async () => {
+  await page.getByLabel('Minimum length').fill('0');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await page.locator('input[name="minLength"][aria-invalid="true"]').waitFor();
+  await page.getByText('must be from 1 to 1024').waitFor();
+  await page.getByLabel('Minimum length').fill('12');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await page.getByText('Policy saved').waitFor();
 });
 
 await check('the Applications page answers whether SCIM is available', async () => {
