@@ -29,7 +29,10 @@ Result<directory::ApiKey> FakeVerify(std::string_view secret) {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest()
-      : auth_(FakeVerify, settings_), limiter_(1000, 3), dispatcher_(router_, auth_, limiter_) {
+      // A frozen clock: no token comes back between requests, however slow the machine is.
+      : auth_(FakeVerify, settings_),
+        limiter_(1000, 3, 100000, [] { return RateLimiter::Clock::time_point{}; }),
+        dispatcher_(router_, auth_, limiter_) {
     router_.Add(Verb::get, "/things/{id}", [](const Request& r) {
       boost::json::object o;
       o["id"] = r.Param("id");
