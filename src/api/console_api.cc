@@ -113,7 +113,7 @@ Response Current(ApiContext& ctx, const Request& req) {
   if (!session) return ErrorResponse(http::HttpStatus::unauthorized, "sign in again");
   auto user = ctx.admin.GetUser(req.principal.org_id, req.principal.user_id);
   auto org = ctx.admin.GetOrg(req.principal.org_id);
-  if (!user.ok() || !org.ok() || !user->admin) {
+  if (!service::MayUseConsole(user) || !org.ok()) {
     ctx.sessions->Destroy(req.principal.session_id);
     return ErrorResponse(http::HttpStatus::unauthorized,
                          "this account may no longer sign in to the console");

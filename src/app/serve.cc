@@ -102,6 +102,9 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   // Admin console sessions live in memory: a restart signs everyone out.
   http::SessionStore sessions(std::chrono::seconds(settings.http.session_idle_seconds),
                               settings.http.max_sessions);
+  sessions.SetValidator([&admin](const http::ConsoleSession& s) {
+    return service::MayUseConsole(admin.GetUser(s.org_id, s.user_id));
+  });
   api::ApiContext api_context{admin, [&follower] { return follower.CatchUp(); }, &api_keys,
                               &audit};
   api_context.ldap = &ldap;

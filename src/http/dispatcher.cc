@@ -101,6 +101,12 @@ std::optional<Response> Dispatcher::AuthorizeSession(Call& call) const {
     return ErrorResponse(HttpStatus::unauthorized,
                          "your console session has ended (signed out or idle); sign in again");
   }
+  // Suspending, locking or deleting an administrator, or removing the flag, ends their
+  // sessions at their next request.
+  if (!sessions_->StillAllowed(call.session_id, *session)) {
+    return ErrorResponse(HttpStatus::unauthorized,
+                         "this account may no longer sign in to the console");
+  }
   // SameSite=Strict keeps the cookie off cross-site requests; the token is the second guard,
   // and the one that matters for browsers that ignore SameSite.
   const Verb m = call.request.method;

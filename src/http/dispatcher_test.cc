@@ -212,3 +212,19 @@ TEST_F(SessionDispatcherTest, ApiKeysStillWork) {
 
 }  // namespace
 }  // namespace skydir::http
+
+namespace skydir::http {
+namespace {
+
+TEST_F(SessionDispatcherTest, ASessionEndsWhenItsAdministratorMayNoLongerSignIn) {
+  bool allowed = true;
+  sessions_.SetValidator([&allowed](const ConsoleSession& s) { return allowed && s.user_id == "u1"; });
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::ok);
+  allowed = false;  // suspended, say
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::unauthorized);
+  allowed = true;  // reactivated: the old session stays ended
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::unauthorized);
+}
+
+}  // namespace
+}  // namespace skydir::http

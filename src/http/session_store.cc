@@ -51,6 +51,12 @@ std::optional<ConsoleSession> SessionStore::Touch(std::string_view id) {
   return it->second.session;
 }
 
+bool SessionStore::StillAllowed(std::string_view id, const ConsoleSession& session) {
+  if (!validator_ || validator_(session)) return true;
+  Destroy(id);
+  return false;
+}
+
 void SessionStore::Destroy(std::string_view id) {
   std::lock_guard lock(mu_);
   sessions_.erase(std::string(id));

@@ -38,6 +38,15 @@ class SessionStore {
   SessionStore(std::chrono::seconds idle, size_t max_sessions,
                std::function<Clock::time_point()> now = {});
 
+  // Whether the session's administrator may still use the console (not deleted, suspended,
+  // locked or stripped of the flag). May block (SQL): called on a pool thread per request.
+  using Validator = std::function<bool(const ConsoleSession&)>;
+
+  // Set during setup, before requests arrive; without one every live session is valid.
+  void SetValidator(Validator validator) { validator_ = std::move(validator); }
+  // Runs the validator; ends the session `id` when it fails.
+  bool StillAllowed(std::string_view id, const ConsoleSession& session);
+
   // A new session; returns its id (the cookie value).
   std::string Create(ConsoleSession session);
   // The live session `id` names, which counts as activity; nullopt when unknown or expired.
@@ -56,6 +65,7 @@ class SessionStore {
   std::chrono::seconds idle_;
   size_t max_sessions_;
   std::function<Clock::time_point()> now_;
+  Validator validator_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Entry> sessions_;  // guarded by mu_
 };

@@ -28,6 +28,19 @@ Status InvalidCredentials() { return Status(Code::kInvalidCredentials, "invalid 
 
 }  // namespace
 
+std::optional<std::string> ConsoleRefusal(const directory::User& user, int64_t now) {
+  if (user.account_locked && (user.locked_until == 0 || user.locked_until > now)) {
+    return "account locked";
+  }
+  if (user.state != directory::UserState::kActivated) return "account not active";
+  if (!user.admin) return "not an administrator";
+  return std::nullopt;
+}
+
+bool MayUseConsole(const Result<directory::User>& user) {
+  return user.ok() && !ConsoleRefusal(*user, NowMicros());
+}
+
 LdapService::LdapService(const Settings& settings, dit::Registry& registry,
                          SnapshotFollower& follower, PasswordHasher& hasher,
                          CredentialCache& cache, Admin& admin, store::Store& store,
@@ -265,11 +278,7 @@ Result<directory::User> LdapService::CheckAdmin(std::string_view org, std::strin
     CountFailure(*org_id, organization->settings.lockout, user->id, locked_until, now);
     return refuse("wrong password");
   }
-  if (user->account_locked && (user->locked_until == 0 || user->locked_until > now)) {
-    return refuse("account locked");
-  }
-  if (user->state != directory::UserState::kActivated) return refuse("account not active");
-  if (!user->admin) return refuse("not an administrator");
+  if (auto why = ConsoleRefusal(*user, now)) return refuse(*why);
   user_failures_.Reset(user->id);
   return *std::move(user);
 }

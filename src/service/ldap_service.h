@@ -51,6 +51,12 @@ struct SearchOutcome {
   std::vector<const dit::Entry*> entries;
 };
 
+// Why `user` may not use the admin console at `now` (locked, not active, not an
+// administrator), or nullopt when it may.
+std::optional<std::string> ConsoleRefusal(const directory::User& user, int64_t now);
+// True when `user` was found and may use the console now (for open sessions).
+bool MayUseConsole(const Result<directory::User>& user);
+
 class LdapService {
  public:
   // REQUIRES: every reference outlives the service.

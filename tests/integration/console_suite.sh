@@ -118,6 +118,18 @@ grep -q '^ok - no browser console errors' "$WORK/browser.log" ||
 check "the password reset in the console signs in (and the unlock held)" \
   test "$(signin locky "$LOCKY_NEW_PASSWORD")" = 200
 
+# Suspending an administrator ends their open session at its next request.
+curl -sS -o /dev/null -c "$WORK/locky.jar" -X POST "${URL}api/console/session" \
+  -H 'Content-Type: application/json' \
+  -d "{\"organization\": \"$ORG\", \"username\": \"locky\", \"password\": \"$LOCKY_NEW_PASSWORD\"}"
+as_locky() { curl -sS -o /dev/null -w '%{http_code}' -b "$WORK/locky.jar" "${URL}api/systemusers?limit=1"; }
+check "a signed-in administrator's cookie reads the API" test "$(as_locky)" = 200
+locky_id=$(curl -sS "${URL}api/systemusers?filter=username:\$eq:locky" -H "x-api-key: $KEY" |
+  json 'd["results"][0]["_id"]')
+curl -sS -o /dev/null -X PUT "${URL}api/systemusers/$locky_id" -H "x-api-key: $KEY" \
+  -H 'Content-Type: application/json' -d '{"suspended": true}'
+check "suspending the administrator ends the session" test "$(as_locky)" = 401
+
 # What the administrator did in the browser is served over LDAP.
 BASE="ou=Users,o=$ORG,dc=jumpcloud,dc=com"
 ldap() { LDAPTLS_CACERT="$CA" ldapsearch -x -LLL -H "ldaps://127.0.0.1:$LDAPS_PORT" \
