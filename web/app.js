@@ -99,6 +99,11 @@ async function route() {
 }
 
 window.addEventListener('hashchange', route);
+// The skip link moves focus; following its #main would change the route.
+document.querySelector('.skip').addEventListener('click', (e) => {
+  e.preventDefault();
+  main.focus();
+});
 document.getElementById('signout').addEventListener('click', signOut);
 onSessionEnded(() => showSignIn('Your session has ended. Sign in again.'));
 

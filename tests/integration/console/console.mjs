@@ -268,17 +268,27 @@ await check('the console is usable at phone width', async () => {
   await page.setViewportSize({ width: 1280, height: 860 });
 });
 
-await check('keyboard: Tab reaches the navigation with a visible focus ring', async () => {
-  await page.locator('body').focus();
-  await page.keyboard.press('Tab');
-  await page.keyboard.press('Tab');
-  await page.keyboard.press('Tab');
-  const focus = await page.evaluate(() => {
+await check('keyboard: skip link, navigation and a visible focus ring', async () => {
+  const focused = () => page.evaluate(() => {
     const el = document.activeElement;
     const style = getComputedStyle(el);
-    return { text: el.textContent, outline: style.outlineStyle, width: style.outlineWidth };
+    return { tag: el.tagName, id: el.id, cls: el.className, text: el.textContent.trim(),
+      ring: style.outlineStyle !== 'none' && style.outlineWidth !== '0px' };
   });
-  expect(focus.outline !== 'none' && focus.width !== '0px', JSON.stringify(focus));
+  const hash = await page.evaluate(() => location.hash);
+  await page.getByRole('link', { name: 'User groups' }).focus();
+  await page.keyboard.press('Shift+Tab');  // Users
+  expect((await focused()).text === 'Users', 'Shift+Tab did not reach Users');
+  await page.keyboard.press('Shift+Tab');  // the skip link
+  let f = await focused();
+  expect(f.cls === 'skip' && f.ring, `skip link: ${JSON.stringify(f)}`);
+  await page.keyboard.press('Enter');
+  f = await focused();
+  expect(f.id === 'main', `Enter on the skip link focused ${JSON.stringify(f)}`);
+  expect(await page.evaluate(() => location.hash) === hash, 'the skip link changed the page');
+  await page.keyboard.press('Tab');
+  f = await focused();
+  expect(f.tag === 'INPUT' && f.ring, `first control of the page: ${JSON.stringify(f)}`);
 });
 
 await check('a POST without the CSRF token is refused with 403 JSON', async () => {
