@@ -66,7 +66,7 @@ export function showError(form, err, names = {}) {
     return;
   }
   const alert = form.querySelector('.alert') || form.appendChild(h('div', { class: 'alert', role: 'alert' }));
-  alert.textContent = err.message;
+  alert.textContent = err.message.charAt(0).toUpperCase() + err.message.slice(1);
 }
 
 // Runs `action` with `button` disabled and showing `busyText`, for anything slow.
