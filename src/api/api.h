@@ -13,12 +13,22 @@
 #include "common/status.h"
 #include "http/api_key_auth.h"
 #include "http/router.h"
+#include "http/session_store.h"
 #include "service/admin.h"
 #include "scim/provisioner.h"
 #include "service/applications.h"
 #include "service/audit_log.h"
+#include "service/ldap_service.h"
 
 namespace skydir::api {
+
+// Where LDAP clients connect, for the console's LDAP page (ldap_api.cc).
+struct LdapEndpoint {
+  std::string suffix = "dc=jumpcloud,dc=com";
+  uint16_t port = 0;      // LDAP with StartTLS; 0 when off
+  uint16_t tls_port = 0;  // LDAPS; 0 when off
+  std::string ca_file;    // the CA certificate clients should trust; empty when unknown
+};
 
 struct ApiContext {
   service::Admin& admin;
@@ -31,6 +41,11 @@ struct ApiContext {
   // Applications and their SCIM provisioning; null: the /applications routes are absent.
   service::Applications* applications = nullptr;
   scim::Provisioner* provisioner = nullptr;
+  // The console's sign-in and sessions (console_api.cc); when either is null the session
+  // routes answer 503.
+  service::LdapService* ldap = nullptr;
+  http::SessionStore* sessions = nullptr;
+  LdapEndpoint endpoint = {};
 };
 
 // Adds every API route. REQUIRES: ctx outlives the router.
@@ -43,6 +58,7 @@ void AddLdapRoutes(http::Router& router, ApiContext& ctx);   // ldap_api.cc
 void AddOrgRoutes(http::Router& router, ApiContext& ctx);    // org_api.cc
 void AddInsightsRoutes(http::Router& router, ApiContext& ctx);  // insights_api.cc
 void AddApplicationRoutes(http::Router& router, ApiContext& ctx);  // applications_api.cc
+void AddConsoleRoutes(http::Router& router, ApiContext& ctx);   // console_api.cc
 void AddOpenApiRoute(http::Router& router);                  // openapi.cc
 
 // After a successful write: publishes it (logging, not failing, if that does not work).

@@ -78,6 +78,7 @@ void AddApiRoutes(http::Router& router, ApiContext& ctx) {
   AddOrgRoutes(router, ctx);
   AddInsightsRoutes(router, ctx);
   AddApplicationRoutes(router, ctx);
+  AddConsoleRoutes(router, ctx);
   AddOpenApiRoute(router);
 }
 

@@ -21,7 +21,7 @@ using http::Verb;
 namespace {
 
 Response List(ApiContext& ctx, const Request& req) {
-  auto query = ParseListQuery(req, Dialect::kV2, GroupJsonFields());
+  auto query = ParseListQuery(req, Dialect::kV2, GroupJsonFields(), {"name", "description"});
   if (!query.ok()) return ErrorResponse(query.status());
   auto groups = ctx.admin.ListGroups(req.principal.org_id);
   if (!groups.ok()) return ErrorResponse(groups.status());

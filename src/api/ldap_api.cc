@@ -1,6 +1,8 @@
 // /api/v2/ldapservers (one per org: the org's LDAP directory), its settings and associations,
 // and the ldap_server associations of users and user groups.
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "api/api.h"
 #include "api/api_util.h"
@@ -173,6 +175,44 @@ Response ObjectAssociations(ApiContext& ctx, const Request& req, store::MemberKi
   return V2Page(std::move(items), *query);
 }
 
+// What an application needs to connect (the console's LDAP page): skydir's own route.
+Response Connection(ApiContext& ctx, const Request& req) {
+  auto ldap = RequireLdap(ctx, req);
+  if (!ldap.ok()) return ErrorResponse(ldap.status());
+  const LdapEndpoint& ep = ctx.endpoint;
+  const std::string& org = req.principal.org_id;
+  std::string org_dn = "o=" + org + "," + ep.suffix;
+  std::string base_dn = "ou=Users," + org_dn;
+  json::object o;
+  o["orgId"] = org;
+  o["orgDn"] = org_dn;
+  o["baseDn"] = base_dn;
+  o["bindDnPattern"] = "uid=<username>," + base_dn;
+  o["ldapPort"] = ep.port;
+  o["ldapsPort"] = ep.tls_port;
+  o["startTls"] = ep.port != 0;
+  o["caCertificate"] = !ep.ca_file.empty();
+  return JsonResponse(o);
+}
+
+// The CA certificate LDAPS and StartTLS clients should trust, as a PEM download.
+Response CaCertificate(ApiContext& ctx, const Request& req) {
+  auto ldap = RequireLdap(ctx, req);
+  if (!ldap.ok()) return ErrorResponse(ldap.status());
+  if (ctx.endpoint.ca_file.empty()) {
+    return ErrorResponse(NotFound("no CA certificate: this server uses an operator's certificate"));
+  }
+  std::ifstream in(ctx.endpoint.ca_file, std::ios::binary);
+  std::ostringstream pem;
+  pem << in.rdbuf();
+  if (!in || pem.str().empty()) {
+    return ErrorResponse(Status(Code::kUnavailable, "the CA certificate cannot be read"));
+  }
+  Response r = http::TextResponse(pem.str(), http::HttpStatus::ok, "application/x-pem-file");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"skydir-ca.pem\"");
+  return r;
+}
+
 }  // namespace
 
 void AddLdapRoutes(http::Router& router, ApiContext& ctx) {
@@ -181,6 +221,10 @@ void AddLdapRoutes(http::Router& router, ApiContext& ctx) {
   router.Add(Verb::get, base, [c](const Request& r) { return List(*c, r); });
   router.Add(Verb::get, base + "/{id}", [c](const Request& r) { return Get(*c, r); });
   router.Add(Verb::patch, base + "/{id}", [c](const Request& r) { return Patch(*c, r); });
+  router.Add(Verb::get, base + "/{id}/connection",
+             [c](const Request& r) { return Connection(*c, r); });
+  router.Add(Verb::get, base + "/{id}/cacert",
+             [c](const Request& r) { return CaCertificate(*c, r); });
   router.Add(Verb::get, base + "/{id}/associations",
              [c](const Request& r) { return Associations(*c, r); });
   router.Add(Verb::post, base + "/{id}/associations",

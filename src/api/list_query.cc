@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <cctype>
 #include <charconv>
 
 namespace skydir::api {
@@ -53,14 +54,34 @@ std::string Comparable(const json::value& v) {
 bool Less(const json::value* a, const json::value* b) {
   if (a == nullptr || b == nullptr) return a == nullptr && b != nullptr;
   if (a->is_number() && b->is_number()) return a->to_number<double>() < b->to_number<double>();
+  if (a->is_string() && b->is_string()) return a->get_string() < b->get_string();  // no copies
   return Comparable(*a) < Comparable(*b);
+}
+
+std::string Lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool MatchesSearch(const json::object& item, const ListQuery& q) {
+  for (const std::string& field : q.search_fields) {
+    const json::value* v = item.if_contains(field);
+    if (v != nullptr && v->is_string() &&
+        Lowercase(v->get_string()).find(q.search) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
 
 Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
-                                 const std::vector<std::string>& known) {
+                                 const std::vector<std::string>& known,
+                                 const std::vector<std::string>& search_fields) {
   ListQuery q;
+  q.search_fields = search_fields;
   for (const auto& [name, value] : request.query) {
     if (name == "limit") {
       SKYDIR_ASSIGN_OR_RETURN(q.limit, ParseCount("limit", value));
@@ -82,6 +103,9 @@ Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
         SKYDIR_RETURN_IF_ERROR(CheckField("fields", field, known));
         q.fields.push_back(std::move(field));
       }
+    } else if (name == "search") {
+      if (search_fields.empty()) return InvalidArgument("search: this list cannot be searched");
+      q.search = Lowercase(value);
     } else if (name == "filter") {
       if (value.empty()) continue;
       size_t first = value.find(':');
@@ -110,6 +134,7 @@ Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
 std::vector<json::object> ApplyListQuery(std::vector<json::object> items, const ListQuery& q,
                                          size_t* total) {
   std::erase_if(items, [&](const json::object& item) {
+    if (!q.search.empty() && !MatchesSearch(item, q)) return true;
     for (const auto& f : q.filters) {
       const json::value* v = item.if_contains(f.field);
       bool equal = v != nullptr && Comparable(*v) == f.value;
@@ -131,20 +156,29 @@ std::vector<json::object> ApplyListQuery(std::vector<json::object> items, const 
   }
   std::vector<json::object> page;
   for (size_t i = q.skip; i < items.size() && page.size() < q.limit; ++i) {
-    if (q.fields.empty()) {
-      page.push_back(std::move(items[i]));
-      continue;
-    }
-    json::object projected;
-    for (const char* always : {"_id", "id"}) {
-      if (const json::value* v = items[i].if_contains(always)) projected[always] = *v;
-    }
-    for (const std::string& field : q.fields) {
-      if (const json::value* v = items[i].if_contains(field)) projected[field] = *v;
-    }
-    page.push_back(std::move(projected));
+    page.push_back(ProjectFields(std::move(items[i]), q.fields));
   }
   return page;
+}
+
+json::object ProjectFields(json::object item, const std::vector<std::string>& fields) {
+  if (fields.empty()) return item;
+  json::object projected;
+  for (const char* always : {"_id", "id"}) {
+    if (const json::value* v = item.if_contains(always)) projected[always] = *v;
+  }
+  for (const std::string& field : fields) {
+    if (const json::value* v = item.if_contains(field)) projected[field] = *v;
+  }
+  return projected;
+}
+
+std::vector<std::string> ListQuery::KeyFields() const {
+  std::vector<std::string> out;
+  for (const Filter& f : filters) out.push_back(f.field);
+  for (const SortKey& k : sort) out.push_back(k.field);
+  if (!search.empty()) out.insert(out.end(), search_fields.begin(), search_fields.end());
+  return out;
 }
 
 }  // namespace skydir::api

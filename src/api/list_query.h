@@ -6,6 +6,8 @@
 //   filter  "field:op:value", repeatable, all must hold. v1 spells operators $eq/$ne,
 //           v2 eq/ne (other operators answer 400). Values compare as the field's JSON text:
 //           strings as is, numbers in decimal, booleans as true/false.
+//   search  (skydir) a case-insensitive substring of any of the resource's search fields, for
+//           lists that have some (users: username, email, names); else 400.
 // Every field named must be one of the resource's fields (else 400 naming the parameter).
 #pragma once
 
@@ -39,11 +41,21 @@ struct ListQuery {
   std::vector<SortKey> sort;
   std::vector<std::string> fields;  // empty: every field
   std::vector<Filter> filters;
+  std::string search;                      // lowercased; empty: no search
+  std::vector<std::string> search_fields;  // the fields `search` looks in
+
+  // The fields filtering, searching and sorting read (not the ones returned).
+  std::vector<std::string> KeyFields() const;
 };
 
 // Reads the list parameters of `request`; `known` are the resource's field names.
+// `search_fields` (may be empty) are the fields the search parameter looks in.
 Result<ListQuery> ParseListQuery(const http::Request& request, Dialect dialect,
-                                 const std::vector<std::string>& known);
+                                 const std::vector<std::string>& known,
+                                 const std::vector<std::string>& search_fields = {});
+
+// `item` with only `fields` (plus _id and id); all of it when `fields` is empty.
+boost::json::object ProjectFields(boost::json::object item, const std::vector<std::string>& fields);
 
 // Filters, sorts, pages and projects `items`; *total gets the count after filtering.
 std::vector<boost::json::object> ApplyListQuery(std::vector<boost::json::object> items,

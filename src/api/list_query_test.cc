@@ -87,3 +87,30 @@ TEST(ListQueryTest, FieldsProjectButKeepIds) {
 
 }  // namespace
 }  // namespace skydir::api
+
+namespace skydir::api {
+namespace {
+
+TEST(ListQuerySearchTest, SearchesTheResourcesSearchFieldsIgnoringCase) {
+  auto q = ParseListQuery(WithQuery({{"search", "ALI"}}), Dialect::kV1, kFields, {"username"});
+  ASSERT_TRUE(q.ok());
+  size_t total = 0;
+  auto page = ApplyListQuery(Items(), *q, &total);
+  ASSERT_EQ(total, 1u);
+  EXPECT_EQ(page[0].at("username").as_string(), "alice");
+  EXPECT_EQ(ParseListQuery(WithQuery({{"search", "x"}}), Dialect::kV1, kFields).status().code(),
+            Code::kConstraintViolation);  // a list without search fields refuses it
+}
+
+TEST(ListQuerySearchTest, KeyFieldsAreWhatFilteringAndSortingRead) {
+  auto q = ParseListQuery(
+      WithQuery({{"filter", "admin:$eq:true"}, {"sort", "-uid"}, {"fields", "username"}}),
+      Dialect::kV1, kFields, {"username"});
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->KeyFields(), (std::vector<std::string>{"admin", "uid"}));
+  q->search = "a";
+  EXPECT_EQ(q->KeyFields(), (std::vector<std::string>{"admin", "uid", "username"}));
+}
+
+}  // namespace
+}  // namespace skydir::api

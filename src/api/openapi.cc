@@ -55,6 +55,12 @@ const std::vector<DocumentedOperation>& DocumentedOperations() {
        "Change userLockoutAction / "
        "userPasswordExpirationAction",
        "LdapServerInput", "LdapServer", 200, ""},
+      {"get", "/api/v2/ldapservers/{id}/connection",
+       "Connection details for applications: org DN, base DN, bind DN pattern, ports (skydir "
+       "extension)",
+       "", "LdapConnection", 200, ""},
+      {"get", "/api/v2/ldapservers/{id}/cacert",
+       "The CA certificate LDAP clients should trust, as PEM (skydir extension)", "", "", 200, ""},
       {"get", "/api/v2/ldapservers/{id}/associations",
        "Users or groups connected to LDAP (?targets=user|user_group)", "", "GraphConnection", 200,
        "v2"},
@@ -64,6 +70,17 @@ const std::vector<DocumentedOperation>& DocumentedOperations() {
        "The caller's organization (every org for an operator key "
        "without x-org-id)",
        "", "Organization", 200, "v1"},
+      {"get", "/api/organizations/{id}", "The organization with its password and lockout policy",
+       "", "OrganizationWithSettings", 200, ""},
+      {"put", "/api/organizations/{id}",
+       "Change the password and lockout policy members named in settings.passwordPolicy",
+       "OrganizationInput", "OrganizationWithSettings", 200, ""},
+      {"post", "/api/console/session",
+       "Console sign-in of an org administrator; sets the session cookie (skydir extension)",
+       "SignIn", "ConsoleSession", 200, "", false},
+      {"get", "/api/console/session", "The signed-in administrator and the CSRF token", "",
+       "ConsoleSession", 200, ""},
+      {"delete", "/api/console/session", "Sign out: ends the console session", "", "", 204, ""},
       {"get", "/api/v2/apikeys", "List the org's API keys (skydir extension)", "", "ApiKey", 200,
        "v2"},
       {"post", "/api/v2/apikeys", "Create an API key; the secret is shown once", "ApiKeyInput",
@@ -230,6 +247,37 @@ constexpr std::string_view kSchemas = R"({
       "type": {"type": "string"}, "id": {"type": "string"}, "attempts": {"type": "integer"},
       "error": {"type": "string"}, "retrying": {"type": "boolean"},
       "next_attempt": {"type": "string", "format": "date-time", "nullable": true}}}}}},
+  "LdapConnection": {"type": "object", "properties": {
+    "orgId": {"type": "string"}, "orgDn": {"type": "string"}, "baseDn": {"type": "string"},
+    "bindDnPattern": {"type": "string"}, "ldapPort": {"type": "integer"},
+    "ldapsPort": {"type": "integer"}, "startTls": {"type": "boolean"},
+    "caCertificate": {"type": "boolean", "description": "GET .../cacert serves it"}}},
+  "PasswordPolicy": {"type": "object", "additionalProperties": false, "properties": {
+    "minLength": {"type": "integer", "minimum": 1, "maximum": 1024},
+    "needsUppercase": {"type": "boolean"}, "needsLowercase": {"type": "boolean"},
+    "needsNumeric": {"type": "boolean"}, "needsSymbolic": {"type": "boolean"},
+    "maxHistory": {"type": "integer", "minimum": 0, "maximum": 64},
+    "passwordExpirationInDays": {"type": "integer", "minimum": 0, "maximum": 3650},
+    "enableMaxLoginAttempts": {"type": "boolean"},
+    "maxLoginAttempts": {"type": "integer", "minimum": 1, "maximum": 1000},
+    "lockoutWindowSeconds": {"type": "integer", "minimum": 1, "maximum": 86400},
+    "lockoutTimeInSeconds": {"type": "integer", "minimum": 0, "maximum": 2592000}}},
+  "OrganizationInput": {"type": "object", "additionalProperties": false, "properties": {
+    "settings": {"type": "object", "properties": {
+      "passwordPolicy": {"$ref": "#/components/schemas/PasswordPolicy"}}}}},
+  "OrganizationWithSettings": {"type": "object", "properties": {
+    "_id": {"type": "string"}, "id": {"type": "string"}, "displayName": {"type": "string"},
+    "created": {"type": "string", "format": "date-time"},
+    "settings": {"type": "object", "properties": {
+      "passwordPolicy": {"$ref": "#/components/schemas/PasswordPolicy"}}}}},
+  "SignIn": {"type": "object", "required": ["organization", "username", "password"],
+    "properties": {
+    "organization": {"type": "string", "description": "the Organization ID, or its name"},
+    "username": {"type": "string"}, "password": {"type": "string", "writeOnly": true}}},
+  "ConsoleSession": {"type": "object", "properties": {
+    "user": {"type": "object"}, "organization": {"type": "object"},
+    "csrfToken": {"type": "string", "description": "send as x-csrf-token on every non-GET"},
+    "idleTimeoutSeconds": {"type": "integer"}}},
   "ApiKey": {"type": "object", "properties": {
     "id": {"type": "string"}, "name": {"type": "string"}, "role": {"type": "string"},
     "created": {"type": "string", "format": "date-time"},
@@ -304,6 +352,9 @@ json::object Operation(const DocumentedOperation& op) {
   } else if (op.path == "/api/openapi.json") {
     success["content"] = json::object{
         {"application/json", json::object{{"schema", json::object{{"type", "object"}}}}}};
+  } else if (op.path.ends_with("/cacert")) {
+    success["content"] = json::object{
+        {"application/x-pem-file", json::object{{"schema", json::object{{"type", "string"}}}}}};
   } else if (!op.response.empty()) {
     json::value schema = Ref(op.response);
     if (op.list == "v2") {
@@ -336,7 +387,10 @@ json::object Operation(const DocumentedOperation& op) {
     }
   }
   o["responses"] = std::move(responses);
-  if (op.authenticated) o["security"] = json::array{json::object{{"x-api-key", json::array()}}};
+  if (op.authenticated) {
+    o["security"] = json::array{json::object{{"x-api-key", json::array()}},
+                                json::object{{"consoleSession", json::array()}}};
+  }
   return o;
 }
 
@@ -347,7 +401,8 @@ json::object Build() {
                              {"version", "1"},
                              {"description",
                               "JumpCloud-compatible admin API (v1 systemusers, v2 usergroups, "
-                              "ldapservers) plus skydir's own API keys. See docs/api.md."}};
+                              "ldapservers) plus skydir's own API keys and console sessions. "
+                              "See docs/api.md."}};
   json::object paths;
   for (const auto& op : DocumentedOperations()) {
     json::value& item = paths[op.path];
@@ -358,7 +413,13 @@ json::object Build() {
   json::object components;
   components["schemas"] = json::parse(kSchemas);
   components["securitySchemes"] = json::object{
-      {"x-api-key", json::object{{"type", "apiKey"}, {"in", "header"}, {"name", "x-api-key"}}}};
+      {"x-api-key", json::object{{"type", "apiKey"}, {"in", "header"}, {"name", "x-api-key"}}},
+      {"consoleSession",
+       json::object{{"type", "apiKey"},
+                    {"in", "cookie"},
+                    {"name", "skydir_session"},
+                    {"description", "the admin console's session; non-GET requests also need "
+                                    "the session's x-csrf-token header"}}}};
   doc["components"] = std::move(components);
   return doc;
 }

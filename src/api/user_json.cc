@@ -1,5 +1,6 @@
 #include "api/user_json.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 
 #include "api/body.h"
@@ -81,46 +82,81 @@ Status ReadUserFields(const json::object& o, service::UserFields& f) {
 
 }  // namespace
 
+namespace {
+
+using FieldGetter = json::value (*)(const User&);
+
+// Every field of the JSON form of a user, in order, with how to compute it: one table so that
+// a list can compute only the fields it filters and sorts on.
+const std::vector<std::pair<std::string_view, FieldGetter>>& FieldTable() {
+  static const std::vector<std::pair<std::string_view, FieldGetter>> kTable = {
+      {"_id", [](const User& u) -> json::value { return json::string(u.id); }},
+      {"id", [](const User& u) -> json::value { return json::string(u.id); }},
+      {"username", [](const User& u) -> json::value { return json::string(u.username); }},
+      {"email", [](const User& u) -> json::value { return json::string(u.email); }},
+      {"firstname", [](const User& u) -> json::value { return json::string(u.first_name); }},
+      {"lastname", [](const User& u) -> json::value { return json::string(u.last_name); }},
+      {"displayname", [](const User& u) -> json::value { return json::string(u.display_name); }},
+      {"description", [](const User& u) -> json::value { return json::string(u.description); }},
+      {"ldap_binding_user", [](const User& u) -> json::value { return u.ldap_binding_user; }},
+      {"activated",
+       [](const User& u) -> json::value {
+         return u.state == UserState::kActivated ||
+                (u.state == UserState::kSuspended && !u.password_hash.empty());
+       }},
+      {"suspended", [](const User& u) -> json::value { return u.state == UserState::kSuspended; }},
+      {"account_locked", [](const User& u) -> json::value { return u.account_locked; }},
+      {"state", [](const User& u) -> json::value { return json::string(StateName(u.state)); }},
+      {"unix_uid", [](const User& u) -> json::value { return u.unix_uid; }},
+      {"unix_guid", [](const User& u) -> json::value { return u.unix_guid; }},
+      {"jobTitle", [](const User& u) -> json::value { return json::string(u.title); }},
+      {"department", [](const User& u) -> json::value { return json::string(u.department); }},
+      {"employeeIdentifier",
+       [](const User& u) -> json::value { return json::string(u.employee_number); }},
+      {"phoneNumbers",
+       [](const User& u) -> json::value {
+         json::array phones;
+         if (!u.phone.empty()) {
+           phones.push_back(json::object{{"type", kWorkPhone}, {"number", u.phone}});
+         }
+         if (!u.mobile.empty()) {
+           phones.push_back(json::object{{"type", kMobilePhone}, {"number", u.mobile}});
+         }
+         return phones;
+       }},
+      {"attributes",
+       [](const User& u) -> json::value {
+         json::array attributes;
+         for (const auto& [name, value] : u.attributes) {
+           attributes.push_back(json::object{{"name", name}, {"value", value}});
+         }
+         return attributes;
+       }},
+      {"created", [](const User& u) -> json::value { return json::string(FormatRfc3339(u.created)); }},
+  };
+  return kTable;
+}
+
+}  // namespace
+
 json::object UserToJson(const User& u) {
   json::object o;
-  o["_id"] = u.id;
-  o["id"] = u.id;
-  o["username"] = u.username;
-  o["email"] = u.email;
-  o["firstname"] = u.first_name;
-  o["lastname"] = u.last_name;
-  o["displayname"] = u.display_name;
-  o["description"] = u.description;
-  o["ldap_binding_user"] = u.ldap_binding_user;
-  o["activated"] = u.state == UserState::kActivated ||
-                   (u.state == UserState::kSuspended && !u.password_hash.empty());
-  o["suspended"] = u.state == UserState::kSuspended;
-  o["account_locked"] = u.account_locked;
-  o["state"] = StateName(u.state);
-  o["unix_uid"] = u.unix_uid;
-  o["unix_guid"] = u.unix_guid;
-  o["jobTitle"] = u.title;
-  o["department"] = u.department;
-  o["employeeIdentifier"] = u.employee_number;
-  json::array phones;
-  if (!u.phone.empty()) phones.push_back(json::object{{"type", kWorkPhone}, {"number", u.phone}});
-  if (!u.mobile.empty()) {
-    phones.push_back(json::object{{"type", kMobilePhone}, {"number", u.mobile}});
+  for (const auto& [name, get] : FieldTable()) o[name] = get(u);
+  return o;
+}
+
+json::object UserFieldsToJson(const User& u, const std::vector<std::string>& fields) {
+  json::object o;
+  for (const auto& [name, get] : FieldTable()) {
+    if (std::find(fields.begin(), fields.end(), name) != fields.end()) o[name] = get(u);
   }
-  o["phoneNumbers"] = std::move(phones);
-  json::array attributes;
-  for (const auto& [name, value] : u.attributes) {
-    attributes.push_back(json::object{{"name", name}, {"value", value}});
-  }
-  o["attributes"] = std::move(attributes);
-  o["created"] = FormatRfc3339(u.created);
   return o;
 }
 
 const std::vector<std::string>& UserJsonFields() {
   static const std::vector<std::string> kFields = [] {
     std::vector<std::string> names;
-    for (const auto& member : UserToJson(User{})) names.emplace_back(member.key());
+    for (const auto& [name, get] : FieldTable()) names.emplace_back(name);
     return names;
   }();
   return kFields;

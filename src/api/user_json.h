@@ -24,6 +24,9 @@
 namespace skydir::api {
 
 boost::json::object UserToJson(const directory::User& user);
+// Only the named members of UserToJson (in its order); cheap for a few fields.
+boost::json::object UserFieldsToJson(const directory::User& user,
+                                     const std::vector<std::string>& fields);
 // Every field name UserToJson writes (for list queries).
 const std::vector<std::string>& UserJsonFields();
 

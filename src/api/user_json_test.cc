@@ -131,3 +131,22 @@ TEST(ResolveStateChangeTest, MapsStateFieldsOntoThePatch) {
 
 }  // namespace
 }  // namespace skydir::api
+
+namespace skydir::api {
+namespace {
+
+TEST(UserFieldsToJsonTest, ComputesOnlyTheNamedFieldsAsUserToJsonDoes) {
+  directory::User u;
+  u.id = "0123456789abcdef01234567";
+  u.username = "ada";
+  u.state = directory::UserState::kSuspended;
+  boost::json::object few = UserFieldsToJson(u, {"state", "username"});
+  EXPECT_EQ(few.size(), 2u);
+  boost::json::object all = UserToJson(u);
+  EXPECT_EQ(few.at("state"), all.at("state"));
+  EXPECT_EQ(few.at("username"), all.at("username"));
+  EXPECT_EQ(all.size(), UserJsonFields().size());
+}
+
+}  // namespace
+}  // namespace skydir::api

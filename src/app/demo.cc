@@ -11,6 +11,8 @@
 namespace skydir::app {
 namespace {
 
+constexpr std::string_view kDemoAdmin = "alice";
+
 struct SampleUser {
   const char* username;
   const char* first;
@@ -116,6 +118,7 @@ Result<DemoInfo> EnsureDemo(service::Admin& admin, const std::string& data_dir) 
     in.title = u.title;
     in.department = u.department;
     in.password = d.user_password;
+    in.admin = std::string_view(u.username) == kDemoAdmin;  // may sign in to the console
     SKYDIR_ASSIGN_OR_RETURN(directory::User user, admin.CreateUser(d.org_id, in));
     user_ids[u.username] = user.id;
   }
@@ -172,6 +175,9 @@ std::string DemoInstructions(const DemoInfo& d, const Settings& settings,
     o << "\nThe users through the admin API (docs/api.md):\n"
       << "  curl -s -H 'x-api-key: " << d.api_key << "' http://localhost:" << http_port
       << "/api/systemusers\n";
+    o << "\nThe admin console (docs/console.md): http://localhost:" << http_port << "/\n"
+      << "  Organization ID " << d.org_id << ", username " << kDemoAdmin << ", password "
+      << d.user_password << "\n";
   }
   return o.str();
 }

@@ -14,6 +14,7 @@
 #include "http/dispatcher.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
+#include "http/session_store.h"
 #include "net/blocking_pool.h"
 #include "net/runtime.h"
 #include "net/tls_context.h"
@@ -29,6 +30,7 @@
 #include "service/secret_box.h"
 #include "service/snapshot_follower.h"
 #include "store/sqlite/sqlite_store.h"
+#include "web/console_routes.h"
 
 namespace skydir::app {
 namespace {
@@ -105,15 +107,26 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
                                  settings.http.rate_limit_burst);
   http::Router router;
   http::AddHealthRoutes(router, [&runtime] { return !runtime.Stopping(); });
+  // Admin console sessions live in memory: a restart signs everyone out.
+  http::SessionStore sessions(std::chrono::seconds(settings.http.session_idle_seconds),
+                              settings.http.max_sessions);
+  sessions.SetValidator([&admin](const http::ConsoleSession& s) {
+    return service::MayUseConsole(admin.GetUser(s.org_id, s.user_id));
+  });
   api::ApiContext api_context{admin,
                               [&follower, &provisioner] {
                                 provisioner.Wake();
                                 return follower.CatchUp();
                               },
                               &api_keys, &audit, &applications, &provisioner};
+  api_context.ldap = &ldap;
+  api_context.sessions = &sessions;
+  api_context.endpoint = {settings.ldap.suffix, ldap_server.plain_port(), ldap_server.tls_port(),
+                          tls_files->ca_file};
   api::AddApiRoutes(router, api_context);
+  web::AddConsoleAssetRoutes(router);
   http::HttpMetrics http_metrics;
-  http::Dispatcher dispatcher(router, api_keys, rate_limiter);
+  http::Dispatcher dispatcher(router, api_keys, rate_limiter, &sessions);
   http::HttpServer http_server(settings.http, dispatcher, http_pool, *tls, runtime,
                                &http_metrics);
   http::AddMetricsRoute(router, [&http_metrics, &http_server] {
@@ -137,6 +150,11 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   if (http_server.plain_port() != 0 || http_server.tls_port() != 0) {
     std::cout << "skydir is serving the admin API on HTTP port " << http_server.plain_port()
               << " and HTTPS port " << http_server.tls_port() << "\n";
+    std::cout << "The admin console is at "
+              << (http_server.plain_port() != 0
+                      ? "http://localhost:" + std::to_string(http_server.plain_port())
+                      : "https://localhost:" + std::to_string(http_server.tls_port()))
+              << "/\n";
   }
   if (!tls_files->ca_file.empty()) {
     std::cout << "Clients should trust the CA certificate " << tls_files->ca_file << "\n";

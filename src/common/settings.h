@@ -63,6 +63,8 @@ struct HttpSettings {
   uint32_t rate_limit_burst = 100;         // requests a key may send at once
   uint32_t api_key_cache_seconds = 10;     // verified API keys kept in memory; 0 disables
   uint32_t api_key_cache_max_entries = 10000;
+  uint32_t session_idle_seconds = 1800;    // console sessions end after this long unused
+  uint32_t max_sessions = 10000;           // console sessions kept in memory at once
 };
 
 struct PasswordSettings {

@@ -34,11 +34,12 @@ bool IsJsonContentType(std::string_view content_type) {
          type.compare(type.size() - 5, 5, "+json") == 0;
 }
 
-Dispatcher::Dispatcher(const Router& router, ApiKeyAuthenticator& auth, RateLimiter& limiter)
-    : router_(router), auth_(auth), limiter_(limiter) {}
+Dispatcher::Dispatcher(const Router& router, ApiKeyAuthenticator& auth, RateLimiter& limiter,
+                       SessionStore* sessions)
+    : router_(router), auth_(auth), limiter_(limiter), sessions_(sessions) {}
 
 std::variant<Response, Call> Dispatcher::Prepare(const WireRequest& wire, std::string client_ip,
-                                                 std::string* route_label) const {
+                                                 std::string* route_label, bool tls) const {
   if (route_label != nullptr) *route_label = kUnmatchedRoute;
   auto url = boost::urls::parse_origin_form(std::string_view(wire.target()));
   if (!url) return ErrorResponse(HttpStatus::bad_request, "invalid request target");
@@ -46,6 +47,7 @@ std::variant<Response, Call> Dispatcher::Prepare(const WireRequest& wire, std::s
   Request& req = call.request;
   req.method = wire.method();
   req.client_ip = std::move(client_ip);
+  req.tls = tls;
   req.path = std::string(url->path());
   for (auto param : url->params()) req.query.emplace_back(param.key, param.value);
 
@@ -79,14 +81,63 @@ std::variant<Response, Call> Dispatcher::Prepare(const WireRequest& wire, std::s
   }
 
   if (call.route->options.inline_handler && !call.route->options.authenticated) {
+    if (auto etag = wire.find(bhttp::field::if_none_match); etag != wire.end()) {
+      req.if_none_match = etag->value();
+    }
     return call.route->handler(req);
   }
   if (auto key = wire.find(kApiKeyHeader); key != wire.end()) call.api_key = key->value();
   if (auto org = wire.find(kOrgIdHeader); org != wire.end()) call.org_header = org->value();
+  if (auto cookie = wire.find(bhttp::field::cookie); cookie != wire.end()) {
+    call.session_id = CookieValue(cookie->value(), kSessionCookie);
+  }
+  if (auto csrf = wire.find(kCsrfHeader); csrf != wire.end()) call.csrf_token = csrf->value();
   return call;
 }
 
+std::optional<Response> Dispatcher::AuthorizeSession(Call& call) const {
+  auto session = sessions_->Touch(call.session_id);
+  if (!session) {
+    return ErrorResponse(HttpStatus::unauthorized,
+                         "your console session has ended (signed out or idle); sign in again");
+  }
+  // Suspending, locking or deleting an administrator, or removing the flag, ends their
+  // sessions at their next request.
+  if (!sessions_->StillAllowed(call.session_id, *session)) {
+    return ErrorResponse(HttpStatus::unauthorized,
+                         "this account may no longer sign in to the console");
+  }
+  // SameSite=Strict keeps the cookie off cross-site requests; the token is the second guard,
+  // and the one that matters for browsers that ignore SameSite.
+  const Verb m = call.request.method;
+  if (m != Verb::get && m != Verb::head && !SecretsEqual(call.csrf_token, session->csrf_token)) {
+    return ErrorResponse(HttpStatus::forbidden,
+                         "x-csrf-token: missing or wrong; reload the console page");
+  }
+  if (uint32_t wait = limiter_.Take("user:" + session->user_id); wait > 0) {
+    Response r = ErrorResponse(HttpStatus::too_many_requests,
+                               "rate limit exceeded; retry in " + std::to_string(wait) + "s");
+    r.headers.emplace_back("Retry-After", std::to_string(wait));
+    return r;
+  }
+  if (!call.org_header.empty() && call.org_header != session->org_id) {
+    return ErrorResponse(HttpStatus::forbidden,
+                         "x-org-id: this session belongs to another organization");
+  }
+  Principal& p = call.request.principal;
+  p.user_id = session->user_id;
+  p.username = session->username;
+  p.session_id = call.session_id;
+  p.org_id = session->org_id;
+  p.role = directory::ApiKeyRole::kAdmin;
+  p.operator_key = false;
+  return std::nullopt;
+}
+
 std::optional<Response> Dispatcher::Authorize(Call& call) const {
+  if (call.api_key.empty() && !call.session_id.empty() && sessions_ != nullptr) {
+    return AuthorizeSession(call);
+  }
   if (call.api_key.empty()) {
     return ErrorResponse(HttpStatus::unauthorized, "x-api-key: an API key is required");
   }
@@ -126,9 +177,13 @@ Response Dispatcher::Execute(Call& call) const {
   if (call.route->options.authenticated) {
     if (auto refused = Authorize(call)) return std::move(*refused);
   }
-  // Changes made by this request are audited as the key that made them, from its address.
-  service::ScopedActor actor({call.request.principal.key_id.empty() ? "system" : "api_key",
-                              call.request.principal.key_id, call.request.client_ip});
+  // Changes made by this request are audited as the key or administrator that made them, from
+  // its address.
+  const Principal& p = call.request.principal;
+  service::ScopedActor actor(!p.user_id.empty()
+                                 ? service::Actor{"user", p.username, call.request.client_ip}
+                                 : service::Actor{p.key_id.empty() ? "system" : "api_key", p.key_id,
+                                                  call.request.client_ip});
   try {
     return call.route->handler(call.request);
   } catch (const std::exception& e) {

@@ -4,7 +4,9 @@
 //   Prepare (I/O thread)  URL parsing, routing (404, 405 + Allow), 415 for a non-JSON body on
 //                         POST/PUT/PATCH, JSON parsing (400); inline routes (/healthz) answer
 //                         here.
-//   Execute (pool thread) x-api-key authentication (401), org selection: an operator key acts
+//   Execute (pool thread) x-api-key authentication (401), or else the console session cookie
+//                         (401 when unknown or idle too long; 403 for a non-GET request
+//                         without the session's x-csrf-token), org selection: an operator key acts
 //                         on the org named by x-org-id (400 without one), an org key may not
 //                         name another org (403); read-only keys may only GET (403); the
 //                         per-key rate limit (429 + Retry-After); then the handler. Exceptions
@@ -24,6 +26,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "http/router.h"
+#include "http/session_store.h"
 
 namespace skydir::http {
 
@@ -38,26 +41,33 @@ struct Call {
   Request request;
   std::string api_key;     // the presented secret; never logged
   std::string org_header;  // x-org-id as sent
+  std::string session_id;  // the console session cookie; never logged
+  std::string csrf_token;  // x-csrf-token as sent
 };
 
 class Dispatcher {
  public:
-  // REQUIRES: all three outlive the dispatcher; the router is complete.
-  Dispatcher(const Router& router, ApiKeyAuthenticator& auth, RateLimiter& limiter);
+  // REQUIRES: all of them outlive the dispatcher; the router is complete. Without `sessions`
+  // only API keys authenticate.
+  Dispatcher(const Router& router, ApiKeyAuthenticator& auth, RateLimiter& limiter,
+             SessionStore* sessions = nullptr);
 
   // `route_label`, when given, receives the matched route's pattern (or kUnmatchedRoute) for
-  // metrics.
+  // metrics. `tls`: the request arrived over HTTPS.
   std::variant<Response, Call> Prepare(const WireRequest& wire, std::string client_ip,
-                                       std::string* route_label = nullptr) const;
+                                       std::string* route_label = nullptr, bool tls = false) const;
   Response Execute(Call& call) const;
 
  private:
   // Authenticates and fills call.request.principal; a Response when refused.
   std::optional<Response> Authorize(Call& call) const;
+  // Authenticates by console session; fills the principal or answers the refusal.
+  std::optional<Response> AuthorizeSession(Call& call) const;
 
   const Router& router_;
   ApiKeyAuthenticator& auth_;
   RateLimiter& limiter_;
+  SessionStore* sessions_;
 };
 
 // True when `content_type` is application/json or a +json type (parameters ignored).

@@ -29,7 +29,10 @@ Result<directory::ApiKey> FakeVerify(std::string_view secret) {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest()
-      : auth_(FakeVerify, settings_), limiter_(1000, 3), dispatcher_(router_, auth_, limiter_) {
+      // A frozen clock: no token comes back between requests, however slow the machine is.
+      : auth_(FakeVerify, settings_),
+        limiter_(1000, 3, 100000, [] { return RateLimiter::Clock::time_point{}; }),
+        dispatcher_(router_, auth_, limiter_) {
     router_.Add(Verb::get, "/things/{id}", [](const Request& r) {
       boost::json::object o;
       o["id"] = r.Param("id");
@@ -145,6 +148,82 @@ TEST_F(DispatcherTest, HealthNeedsNoKey) {
   Response r = Run(Make(Verb::get, "/healthz", ""));
   EXPECT_EQ(r.status, HttpStatus::ok);
   EXPECT_EQ(r.body, "ok");
+}
+
+}  // namespace
+}  // namespace skydir::http
+
+namespace skydir::http {
+namespace {
+
+// A console session authorizes like an org admin key; writes need its CSRF token.
+class SessionDispatcherTest : public DispatcherTest {
+ protected:
+  SessionDispatcherTest()
+      : sessions_(std::chrono::seconds(60), 10),
+        with_sessions_(router_, auth_, limiter_, &sessions_) {
+    id_ = sessions_.Create({"A", "u1", "alice", ""});
+    csrf_ = sessions_.Touch(id_)->csrf_token;
+  }
+  Response RunSession(Verb verb, std::string target, std::string cookie, std::string csrf) {
+    WireRequest req{verb, target, 11};
+    if (!cookie.empty()) req.set(bhttp::field::cookie, "other=1; skydir_session=" + cookie);
+    if (!csrf.empty()) req.set("x-csrf-token", csrf);
+    if (verb == Verb::post) {
+      req.set(bhttp::field::content_type, "application/json");
+      req.body() = "{}";
+      req.prepare_payload();
+    }
+    auto prepared = with_sessions_.Prepare(req, "127.0.0.1");
+    if (auto* r = std::get_if<Response>(&prepared)) return *r;
+    return with_sessions_.Execute(std::get<Call>(prepared));
+  }
+  SessionStore sessions_;
+  Dispatcher with_sessions_;
+  std::string id_, csrf_;
+};
+
+TEST_F(SessionDispatcherTest, CookieActsOnTheSessionsOrg) {
+  Response r = RunSession(Verb::get, "/things/1", id_, "");
+  ASSERT_EQ(r.status, HttpStatus::ok) << r.body;
+  EXPECT_EQ(boost::json::parse(r.body).at("org").as_string(), "A");
+}
+
+TEST_F(SessionDispatcherTest, WritesNeedTheCsrfToken) {
+  EXPECT_EQ(RunSession(Verb::post, "/things", id_, "").status, HttpStatus::forbidden);
+  Response wrong = RunSession(Verb::post, "/things", id_, "nope");
+  EXPECT_EQ(wrong.status, HttpStatus::forbidden);
+  EXPECT_EQ(Message(wrong).rfind("x-csrf-token:", 0), 0u);
+  EXPECT_EQ(RunSession(Verb::post, "/things", id_, csrf_).status, HttpStatus::created);
+}
+
+TEST_F(SessionDispatcherTest, UnknownOrEndedSessionIs401) {
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", "forged", "").status, HttpStatus::unauthorized);
+  sessions_.Destroy(id_);
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::unauthorized);
+}
+
+TEST_F(SessionDispatcherTest, ApiKeysStillWork) {
+  WireRequest req = Make(Verb::get, "/things/1");
+  auto prepared = with_sessions_.Prepare(req, "127.0.0.1");
+  ASSERT_TRUE(std::holds_alternative<Call>(prepared));
+  EXPECT_EQ(with_sessions_.Execute(std::get<Call>(prepared)).status, HttpStatus::ok);
+}
+
+}  // namespace
+}  // namespace skydir::http
+
+namespace skydir::http {
+namespace {
+
+TEST_F(SessionDispatcherTest, ASessionEndsWhenItsAdministratorMayNoLongerSignIn) {
+  bool allowed = true;
+  sessions_.SetValidator([&allowed](const ConsoleSession& s) { return allowed && s.user_id == "u1"; });
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::ok);
+  allowed = false;  // suspended, say
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::unauthorized);
+  allowed = true;  // reactivated: the old session stays ended
+  EXPECT_EQ(RunSession(Verb::get, "/things/1", id_, "").status, HttpStatus::unauthorized);
 }
 
 }  // namespace

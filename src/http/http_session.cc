@@ -153,7 +153,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   asio::awaitable<Response> Handle(const WireRequest& request) {
-    auto prepared = deps_.dispatcher.Prepare(request, client_ip_, &route_label_);
+    auto prepared = deps_.dispatcher.Prepare(request, client_ip_, &route_label_, kIsTls<Stream>);
     if (auto* done = std::get_if<Response>(&prepared)) co_return std::move(*done);
     Call* call = &std::get<Call>(prepared);
     const Dispatcher* dispatcher = &deps_.dispatcher;

@@ -19,9 +19,13 @@ namespace skydir::http {
 
 using Verb = boost::beast::http::verb;
 
-// Who is calling: the API key and the org it acts on.
+// Who is calling: the API key, or the administrator signed in to the console, and the org
+// it acts on.
 struct Principal {
-  std::string key_id;
+  std::string key_id;      // empty for a console session
+  std::string user_id;     // the console administrator; empty for an API key
+  std::string username;    // ... and their username, as audit events name them
+  std::string session_id;  // the console session's cookie value; never logged
   std::string org_id;  // the effective org: the key's own, or x-org-id for an operator key
   directory::ApiKeyRole role = directory::ApiKeyRole::kAdmin;
   bool operator_key = false;
@@ -36,6 +40,8 @@ struct Request {
   bool has_body = false;
   Principal principal;  // empty for unauthenticated routes
   std::string client_ip;
+  bool tls = false;           // arrived over HTTPS
+  std::string if_none_match;  // the If-None-Match header, for static assets
 
   // The first value of query parameter `name`.
   std::optional<std::string> Query(std::string_view name) const {

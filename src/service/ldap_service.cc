@@ -1,5 +1,7 @@
 #include "service/ldap_service.h"
 
+#include <cctype>
+
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/time.h"
@@ -25,6 +27,19 @@ dit::Scope ToScope(ldap::SearchScope s) {
 Status InvalidCredentials() { return Status(Code::kInvalidCredentials, "invalid credentials"); }
 
 }  // namespace
+
+std::optional<std::string> ConsoleRefusal(const directory::User& user, int64_t now) {
+  if (user.account_locked && (user.locked_until == 0 || user.locked_until > now)) {
+    return "account locked";
+  }
+  if (user.state != directory::UserState::kActivated) return "account not active";
+  if (!user.admin) return "not an administrator";
+  return std::nullopt;
+}
+
+bool MayUseConsole(const Result<directory::User>& user) {
+  return user.ok() && !ConsoleRefusal(*user, NowMicros());
+}
 
 LdapService::LdapService(const Settings& settings, dit::Registry& registry,
                          SnapshotFollower& follower, PasswordHasher& hasher,
@@ -132,19 +147,14 @@ Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_vie
     return InvalidCredentials();
   }
   attempt->user_id = entry->model_id;
-  bool ok = cache_.Check(entry->model_id, entry->password_hash, password);
-  if (!ok) {
-    VerifyResult v = hasher_.Verify(entry->password_hash, password);
-    ok = v.ok;
-    if (ok) {
-      cache_.Remember(entry->model_id, entry->password_hash, password);
-      if (v.needs_rehash) UpgradeHash(snap->org_id(), entry->model_id, entry->password_hash, password);
-    }
-  }
+  bool ok = VerifyPassword(snap->org_id(), entry->model_id, entry->password_hash, password);
   if (!ok || !entry->can_bind) {
     attempt->reason = !ok ? "wrong password" : "not allowed to bind (locked or expired)";
     ip_failures_.Fail(client.ip, now, ip_window);
-    if (!ok) CountFailure(*snap, *entry, now);
+    if (!ok) {
+      CountFailure(snap->org_id(), snap->settings().lockout, entry->model_id, entry->locked_until,
+                   now);
+    }
     return InvalidCredentials();
   }
   user_failures_.Reset(entry->model_id);
@@ -156,23 +166,32 @@ Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_vie
   return p;
 }
 
-void LdapService::CountFailure(const dit::Snapshot& snap, const dit::Entry& entry, int64_t now) {
-  const directory::LockoutPolicy& policy = snap.settings().lockout;
+bool LdapService::VerifyPassword(const std::string& org_id, const std::string& user_id,
+                                 const std::string& stored_hash, std::string_view password) {
+  if (cache_.Check(user_id, stored_hash, password)) return true;
+  VerifyResult v = hasher_.Verify(stored_hash, password);
+  if (!v.ok) return false;
+  cache_.Remember(user_id, stored_hash, password);
+  if (v.needs_rehash) UpgradeHash(org_id, user_id, stored_hash, password);
+  return true;
+}
+
+void LdapService::CountFailure(const std::string& org_id, const directory::LockoutPolicy& policy,
+                               const std::string& user_id, int64_t locked_until, int64_t now) {
   if (!policy.enabled || policy.max_failures == 0) return;
-  if (entry.locked_until > now) return;  // already locked
-  uint32_t failures = user_failures_.Fail(entry.model_id, now,
-                                          int64_t{policy.window_seconds} * 1000000);
+  if (locked_until > now) return;  // already locked
+  uint32_t failures = user_failures_.Fail(user_id, now, int64_t{policy.window_seconds} * 1000000);
   if (failures < policy.max_failures) return;
   auto txn = store_.Begin();
   if (!txn.ok()) return;
-  auto user = (*txn)->GetUser(snap.org_id(), entry.model_id);
+  auto user = (*txn)->GetUser(org_id, user_id);
   if (!user.ok() || (user->account_locked && user->locked_until == 0)) return;
   user->account_locked = true;
   user->locked_until =
       policy.unlock_after_seconds > 0 ? now + int64_t{policy.unlock_after_seconds} * 1000000 : 0;
   store::AuditEvent e;
   e.time = now;
-  e.org_id = snap.org_id();
+  e.org_id = org_id;
   e.service = "ldap";
   e.event_type = "user_lockout";
   e.success = true;
@@ -187,9 +206,81 @@ void LdapService::CountFailure(const dit::Snapshot& snap, const dit::Entry& entr
     return;
   }
   LogWarn("ldap.user_locked", {{"org", e.org_id}, {"user", e.target_id}});
-  user_failures_.Reset(entry.model_id);
-  cache_.Invalidate(entry.model_id);
-  (void)follower_.Refresh(snap.org_id());
+  user_failures_.Reset(user_id);
+  cache_.Invalidate(user_id);
+  (void)follower_.Refresh(org_id);
+}
+
+Result<directory::User> LdapService::SignInAdmin(std::string_view org, std::string_view username,
+                                                 std::string_view password,
+                                                 const ClientInfo& client) {
+  std::string org_id, reason;
+  Result<directory::User> result = CheckAdmin(org, username, password, client, &org_id, &reason);
+  if (org_id.empty() || audit_ == nullptr) {
+    LogInfo("console.sign_in",
+            {{"org", org},
+             {"username", username},
+             {"outcome", result.ok() ? std::string_view("success") : std::string_view(reason)},
+             {"client_ip", client.ip}});
+  } else {
+    store::AuditEvent e;
+    e.org_id = org_id;
+    e.service = "directory";
+    e.event_type = "admin_login_attempt";  // JumpCloud's name for console sign-ins
+    e.success = result.ok();
+    e.actor_type = "user";
+    e.actor = std::string(username);
+    e.client_ip = client.ip;
+    e.target_type = "user";
+    e.target_id = result.ok() ? result->id : "";
+    e.detail_json = JsonObject({{"outcome", result.ok() ? "success" : reason},
+                                {"via", "console"},
+                                {"tls", client.tls ? "true" : "false"}});
+    audit_->Record(std::move(e));
+  }
+  return result;
+}
+
+Result<directory::User> LdapService::CheckAdmin(std::string_view org, std::string_view username,
+                                                std::string_view password, const ClientInfo& client,
+                                                std::string* org_id, std::string* reason) {
+  const int64_t now = NowMicros();
+  const int64_t ip_window = int64_t{settings_.ldap.failed_bind_window_seconds} * 1000000;
+  const uint32_t ip_limit = settings_.ldap.max_failed_binds_per_ip;
+  auto refuse = [&](std::string why) {
+    *reason = std::move(why);
+    ip_failures_.Fail(client.ip, now, ip_window);
+    return Status(Code::kInvalidCredentials,
+                  "wrong organization, username or password, or the account may not sign in");
+  };
+  if (ip_limit > 0 && ip_failures_.Count(client.ip, now, ip_window) >= ip_limit) {
+    *reason = "client address throttled after repeated failures";
+    return Status(Code::kInvalidCredentials, "too many failed attempts; try again later");
+  }
+  auto organization = admin_.ResolveOrg(org);
+  std::optional<directory::User> user;
+  if (organization.ok()) {
+    *org_id = organization->id;
+    // By username only (ResolveUser also takes ids); usernames are lowercase.
+    std::string name(username);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto found = admin_.ResolveUser(organization->id, name);
+    if (found.ok() && found->username == name) user = std::move(*found);
+  }
+  if (!user || user->password_hash.empty()) {
+    hasher_.Verify(dummy_hash_, password);  // same cost as a real check
+    return refuse(!organization.ok() ? "unknown organization"
+                  : !user            ? "unknown user"
+                                     : "no password set");
+  }
+  const int64_t locked_until = user->account_locked ? user->locked_until : 0;
+  if (!VerifyPassword(*org_id, user->id, user->password_hash, password)) {
+    CountFailure(*org_id, organization->settings.lockout, user->id, locked_until, now);
+    return refuse("wrong password");
+  }
+  if (auto why = ConsoleRefusal(*user, now)) return refuse(*why);
+  user_failures_.Reset(user->id);
+  return *std::move(user);
 }
 
 void LdapService::UpgradeHash(const std::string& org_id, const std::string& user_id,

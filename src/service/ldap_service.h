@@ -51,6 +51,12 @@ struct SearchOutcome {
   std::vector<const dit::Entry*> entries;
 };
 
+// Why `user` may not use the admin console at `now` (locked, not active, not an
+// administrator), or nullopt when it may.
+std::optional<std::string> ConsoleRefusal(const directory::User& user, int64_t now);
+// True when `user` was found and may use the console now (for open sessions).
+bool MayUseConsole(const Result<directory::User>& user);
+
 class LdapService {
  public:
   // REQUIRES: every reference outlives the service.
@@ -80,6 +86,15 @@ class LdapService {
                         std::optional<std::string> old_password,
                         std::optional<std::string> new_password);
 
+  // Console sign-in (issue 8): the org's user `username` with the admin flag, checked like a
+  // bind: the same hash verification and upgrade, the same per-IP throttling, and a wrong
+  // password counts toward the same account lockout. Works for administrators who are not
+  // connected to LDAP (it reads the store, not the snapshot). Every failure is
+  // kInvalidCredentials with one message; the real reason goes to the audit trail as an
+  // `admin_login_attempt` event. Blocks (SQL, hashing).
+  Result<directory::User> SignInAdmin(std::string_view org, std::string_view username,
+                                      std::string_view password, const ClientInfo& client);
+
   const dit::Entry& root_dse() const { return root_dse_; }
 
  private:
@@ -96,7 +111,16 @@ class LdapService {
   bool MaySearch(const Principal& who, const dit::Snapshot& snapshot) const;
   // Counts a wrong password against the org's lockout policy; locks the account (and records
   // it in the audit trail) when the threshold is reached. Blocks (SQL).
-  void CountFailure(const dit::Snapshot& snap, const dit::Entry& entry, int64_t now);
+  void CountFailure(const std::string& org_id, const directory::LockoutPolicy& policy,
+                    const std::string& user_id, int64_t locked_until, int64_t now);
+  // Whether `password` matches `stored_hash` (through the verified-credential cache); a
+  // verified legacy or weaker hash is upgraded.
+  bool VerifyPassword(const std::string& org_id, const std::string& user_id,
+                      const std::string& stored_hash, std::string_view password);
+  // SignInAdmin without the audit record; `reason` receives why it failed.
+  Result<directory::User> CheckAdmin(std::string_view org, std::string_view username,
+                                     std::string_view password, const ClientInfo& client,
+                                     std::string* org_id, std::string* reason);
   // Replaces a verified legacy or weaker hash with Argon2id (DESIGN §3).
   void UpgradeHash(const std::string& org_id, const std::string& user_id,
                    const std::string& old_hash, std::string_view password);

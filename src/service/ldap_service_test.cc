@@ -48,6 +48,17 @@ class LdapServiceTest : public AdminTest {
     return p.ok() ? *p : Principal{};
   }
 
+  // Locks accounts after `max_failures` wrong passwords, for `unlock_after` seconds (0: until
+  // an administrator unlocks).
+  void SetLockout(uint32_t max_failures, uint32_t unlock_after) {
+    auto org = admin_->GetOrg(org_);
+    directory::OrgSettings s = org->settings;
+    s.lockout.max_failures = max_failures;
+    s.lockout.unlock_after_seconds = unlock_after;
+    ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
+    ASSERT_TRUE(follower_->CatchUp().ok());
+  }
+
   SearchOutcome Search(const Principal& who, const std::string& base, const std::string& filter,
                        ldap::SearchScope scope = ldap::SearchScope::kWholeSubtree) {
     ldap::SearchRequest req;
@@ -219,12 +230,7 @@ TEST_F(LdapServiceTest, LegacyHashIsUpgradedToArgon2idOnBind) {
 }
 
 TEST_F(LdapServiceTest, AccountLocksAfterRepeatedFailuresAndUnlocksLater) {
-  auto org = admin_->GetOrg(org_);
-  directory::OrgSettings s = org->settings;
-  s.lockout.max_failures = 3;
-  s.lockout.unlock_after_seconds = 1;
-  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, s).ok());
-  ASSERT_TRUE(follower_->CatchUp().ok());
+  SetLockout(3, 1);
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).status().code(),
               Code::kInvalidCredentials);
@@ -261,6 +267,62 @@ TEST_F(LdapServiceTest, ClientAddressIsThrottledAfterRepeatedFailures) {
   EXPECT_EQ(ldap_->Bind(Dn("bob"), "correct horse battery", {"203.0.113.9", true}).status().code(),
             Code::kInvalidCredentials);
   BindOk(Dn("bob"));  // another address is not affected
+}
+
+}  // namespace
+}  // namespace skydir::service
+
+namespace skydir::service {
+namespace {
+
+class SignInAdminTest : public LdapServiceTest {
+ protected:
+  void SetUp() override {
+    LdapServiceTest::SetUp();
+    UserPatch patch;
+    patch.admin = true;
+    ASSERT_TRUE(admin_->UpdateUser(org_, bob_.id, patch).ok());
+    // An administrator who is not connected to LDAP signs in all the same.
+    carol_ = MakeUser("carol", true);
+    ASSERT_TRUE(admin_->UpdateUser(org_, carol_.id, patch).ok());
+  }
+  Result<directory::User> SignIn(const std::string& user, const std::string& pw,
+                                 const std::string& org = "") {
+    return ldap_->SignInAdmin(org.empty() ? org_ : org, user, pw, {"10.0.0.9", true});
+  }
+  directory::User carol_;
+};
+
+TEST_F(SignInAdminTest, AdministratorsSignInByOrgIdOrName) {
+  auto bob = SignIn("bob", "correct horse battery");
+  ASSERT_TRUE(bob.ok()) << bob.status().ToString();
+  EXPECT_EQ(bob->id, bob_.id);
+  EXPECT_TRUE(SignIn("Carol", "correct horse battery").ok());
+  auto org = admin_->GetOrg(org_);
+  EXPECT_TRUE(SignIn("bob", "correct horse battery", org->name).ok());
+}
+
+TEST_F(SignInAdminTest, EveryRefusalLooksTheSame) {
+  std::string message = SignIn("bob", "wrong").status().message();
+  EXPECT_EQ(SignIn("svc", "correct horse battery").status().message(), message);  // no flag
+  EXPECT_EQ(SignIn("nobody", "x").status().message(), message);
+  EXPECT_EQ(SignIn("bob", "correct horse battery", "no-such-org").status().message(), message);
+  EXPECT_EQ(SignIn(bob_.id, "correct horse battery").status().code(),
+            Code::kInvalidCredentials);  // by username only, never by id
+  ASSERT_TRUE(admin_->SuspendUser(org_, carol_.id).ok());
+  EXPECT_EQ(SignIn("carol", "correct horse battery").status().message(), message);
+}
+
+TEST_F(SignInAdminTest, WrongPasswordsCountTowardTheLockout) {
+  SetLockout(3, 0);
+  // Two failed binds and one failed sign-in make three failures of one account.
+  EXPECT_FALSE(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).ok());
+  EXPECT_FALSE(ldap_->Bind(Dn("bob"), "wrong", {"10.0.0.1", true}).ok());
+  EXPECT_FALSE(SignIn("bob", "wrong").ok());
+  EXPECT_TRUE(admin_->GetUser(org_, bob_.id)->account_locked);
+  EXPECT_FALSE(SignIn("bob", "correct horse battery").ok());
+  ASSERT_TRUE(admin_->UnlockUser(org_, bob_.id).ok());
+  EXPECT_TRUE(SignIn("bob", "correct horse battery").ok());
 }
 
 }  // namespace

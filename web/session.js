@@ -1,0 +1,2 @@
+// Who is signed in (filled by app.js at sign-in; read by the pages).
+export const session = { user: null, organization: null };
