@@ -2,7 +2,8 @@
 # The admin console in a real browser (issue 8): one `skydir serve`, an org with an
 # administrator made by the `skydir` command, then headless Chromium driven by playwright-core
 # (console/console.mjs) through the guides' console steps, checked over LDAP with ldapsearch;
-# plus sign-in lockout, session and asset checks with curl. One line per check; ends with
+# plus sign-in lockout, session and asset checks with curl. The Applications page provisions
+# into a real SCIM 2.0 target (tests/scim/target.mjs) started for the suite. One line per check; ends with
 # "N passed, N failed". Screenshots go to $SKYDIR_TEST_OUTPUT (the build tree).
 #
 # Environment: SKYDIR_BIN, SKYDIR_SOURCE_DIR, SKYDIR_TEST_OUTPUT, CHROMIUM.
@@ -15,8 +16,10 @@ OUT=${SKYDIR_TEST_OUTPUT:-$PWD/console-output}
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 WORK=$(mktemp -d /tmp/skydir-console-suite.XXXXXX)
 DATA="$WORK/data"
+TARGET_PID=""
 cleanup() {
   stop_server
+  [[ -n $TARGET_PID ]] && kill "$TARGET_PID" 2>/dev/null && wait "$TARGET_PID" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -102,7 +105,20 @@ locked=$(curl -sS "${URL}api/systemusers?filter=username:\$eq:locky" -H "x-api-k
   json 'd["results"][0]["account_locked"]')
 check "failed console sign-ins locked the account" test "$locked" = True
 
+# The SCIM target the Applications page provisions into.
+SCIM_TOKEN='console-scim-token-5d1e'
+node "$SRC/tests/scim/target.mjs" --port 0 --token "$SCIM_TOKEN" >"$WORK/target.out" 2>"$WORK/target.err" &
+TARGET_PID=$!
+for _ in $(seq 1 100); do
+  [[ -s $WORK/target.out ]] && break
+  kill -0 "$TARGET_PID" 2>/dev/null || bail "SCIM target exited at start" "$(tail -3 "$WORK/target.err")"
+  sleep 0.1
+done
+SCIM_BASE_URL=$(head -1 "$WORK/target.out" | json 'd["base_url"]') || bail "SCIM target did not start"
+SCIM_STATE_URL="http://127.0.0.1:$(head -1 "$WORK/target.out" | json 'd["port"]')/_state"
+
 # The browser half.
+export SCIM_BASE_URL SCIM_TOKEN SCIM_STATE_URL
 export URL ORG OUT ADMIN_USER=admin ADMIN_PASSWORD BIND_USER=svc BIND_PASSWORD LOCKY_NEW_PASSWORD
 (cd "$SRC/tests" && node integration/console/console.mjs) >"$WORK/browser.log" 2>"$OUT/browser.err"
 while IFS= read -r line; do

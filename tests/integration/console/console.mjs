@@ -4,7 +4,8 @@
 // writes what the shell half needs (the old session cookie) to $OUT/state.json.
 //
 // Environment: URL, ORG, ADMIN_USER, ADMIN_PASSWORD, BIND_USER, BIND_PASSWORD,
-// LOCKY_NEW_PASSWORD, OUT (the screenshots directory), CHROMIUM (default /usr/bin/chromium).
+// LOCKY_NEW_PASSWORD, OUT (the screenshots directory), CHROMIUM (default /usr/bin/chromium),
+// SCIM_BASE_URL, SCIM_TOKEN and SCIM_STATE_URL (a tests/scim/target.mjs and its /_state).
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 
@@ -32,8 +33,7 @@ const page = await context.newPage();
 page.setDefaultTimeout(15000);
 
 // Any browser console error fails the suite, except the status lines Chromium logs for API
-// answers the page expects and shows (401 at a wrong sign-in, 400 for a refused field, 404
-// for the Applications list on a server without SCIM).
+// answers the page expects and shows (401 at a wrong sign-in, 400 for a refused field).
 const consoleErrors = [];
 page.on('console', (m) => {
   if (m.type() !== 'error') return;
@@ -251,11 +251,137 @@ await check('a refused policy value is shown at its field; a valid one is saved'
   await page.getByText('Policy saved').waitFor();
 });
 
-await check('the Applications page answers whether SCIM is available', async () => {
+// Applications against the real SCIM target that console_suite.sh started (tests/scim/target.mjs).
+const appForm = (id) => page.locator(`#${id}`);
+const fact = (name) => page.locator('dl.facts dt').filter({ hasText: new RegExp(`^${name}$`) })
+  .locator('xpath=following-sibling::dd[1]');
+async function targetState() {
+  const res = await fetch(env.SCIM_STATE_URL);
+  expect(res.status === 200, `GET /_state: ${res.status}`);
+  return res.json();
+}
+// A saved settings form has its token field emptied again.
+const saved = () => page.waitForFunction(() => document.querySelector('#app-form input[name="token"]').value === '');
+let appId = '';
+
+await check('the Applications page lists no applications yet', async () => {
   await page.getByRole('link', { name: 'Applications' }).click();
   await heading('Applications').waitFor();
-  await page.getByText(/Applications are not available on this server|New application/).first().waitFor();
+  await page.getByText('No applications yet.').waitFor();
+});
+
+await check('an invalid SCIM base URL is shown at its field', async () => {
+  const form = appForm('app-create');
+  await form.getByLabel('Name').fill('Scimmy');
+  await form.getByLabel('SCIM base URL').fill('ftp://x');
+  await form.getByLabel('Bearer token').fill(env.SCIM_TOKEN);
+  await form.getByRole('button', { name: 'Create application' }).click();
+  const input = form.locator('input[name="base_url"][aria-invalid="true"]');
+  await input.waitFor();
+  const message = await page.locator(`#${await input.getAttribute('aria-describedby')}`).textContent();
+  expect(/https:\/\//.test(message), `message: ${message}`);
+  expect(await input.evaluate((el) => el === document.activeElement), 'the field is not focused');
+});
+
+await check('create an application with SCIM settings; the token is never shown back', async () => {
+  const form = appForm('app-create');
+  await form.getByLabel('SCIM base URL').fill(env.SCIM_BASE_URL);
+  await form.getByLabel('Test user email').fill('jc-test@acme.example');
+  await form.getByLabel('When a user leaves').selectOption('deactivate');
+  await form.getByLabel('Group management').check();
+  await form.getByRole('button', { name: 'Create application' }).click();
+  await heading('Scimmy').waitFor();
+  appId = decodeURIComponent(new globalThis.URL(page.url()).hash.split('/')[2] || '');
+  const settings = appForm('app-form');
+  expect(await settings.getByLabel('Bearer token').inputValue() === '', 'the token field is filled in');
+  await settings.getByText('A token is stored').waitFor();
+  expect(await settings.getByLabel('SCIM base URL').inputValue() === env.SCIM_BASE_URL, 'base URL');
+  expect(await settings.getByLabel('Group management').isChecked(), 'group management is off');
+  expect(!(await page.content()).includes(env.SCIM_TOKEN), 'the token is in the page');
+  const res = await context.request.get(`${URL}api/applications/${appId}`);
+  const text = await res.text();
+  expect(res.status() === 200 && !text.includes(env.SCIM_TOKEN), `GET the application: ${res.status()}`);
+  const scim = JSON.parse(text).scim;
+  expect(scim.token_set && scim.group_management && scim.deprovision === 'deactivate' &&
+    scim.test_user_email === 'jc-test@acme.example', JSON.stringify(scim));
+});
+
+await check('Test connection shows each step with its result', async () => {
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connection works').waitFor();
+  const steps = page.getByRole('list', { name: 'Test steps' }).getByRole('listitem');
+  const texts = await steps.allTextContents();
+  const names = ['read ServiceProviderConfig', 'look up test user', 'create test user',
+    'create test group', 'delete test group', 'delete test user'];
+  expect(texts.length === names.length, `steps: ${texts.join(' | ')}`);
+  names.forEach((n, i) => expect(texts[i].startsWith(`passed ${n}`), `step ${i}: ${texts[i]}`));
+  expect(/POST \/Users → 201/.test(texts[2]), `create test user: ${texts[2]}`);
+  const state = await targetState();
+  expect(!state.users.length && !state.groups.length, 'the test left users or groups in the target');
+});
+
+await check('with a wrong token saved, Test connection shows the failed step', async () => {
+  const settings = appForm('app-form');
+  await settings.getByLabel('Bearer token').fill('wrong-token');
+  await settings.getByRole('button', { name: 'Save changes' }).click();
+  await saved();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connection failed').waitFor();
+  const last = (await page.getByRole('list', { name: 'Test steps' }).getByRole('listitem').allTextContents()).pop();
+  expect(/^failed .*→ 401/.test(last), `last step: ${last}`);
+  await settings.getByLabel('Bearer token').fill(env.SCIM_TOKEN);
+  await settings.getByRole('button', { name: 'Save changes' }).click();
+  await saved();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connection works').waitFor();
+});
+
+await check('assign the user group Engineers', async () => {
+  await page.getByLabel('Assign a user group').fill('Engineers');
+  await page.getByRole('button', { name: 'Assign Engineers' }).click();
+  await page.getByRole('button', { name: 'Remove Engineers' }).waitFor();
+});
+
+await check('the provisioning status updates to show the user and group provisioned', async () => {
+  await fact('Provisioned users').filter({ hasText: /^1$/ }).waitFor({ timeout: 30000 });
+  await fact('Provisioned groups').filter({ hasText: /^1$/ }).waitFor({ timeout: 30000 });
+  await fact('Pending jobs').filter({ hasText: /^0$/ }).waitFor({ timeout: 30000 });
+  await fact('State').filter({ hasText: /^active$/ }).waitFor();
+  await page.evaluate(() => document.activeElement.blur());  // no focus ring in the picture
+  await shot('application');
+});
+
+await check('the SCIM target holds the user (userName = email) in the group', async () => {
+  const state = await targetState();
+  const user = state.users.find((u) => u.userName === `${env.BIND_USER}@acme.example`);
+  expect(user && user.active === true, `users: ${JSON.stringify(state.users.map((u) => u.userName))}`);
+  const group = state.groups.find((g) => g.displayName === 'Engineers');
+  expect(group && group.members.some((m) => m.value === user.id), `groups: ${JSON.stringify(state.groups)}`);
+});
+
+await check('Sync now queues a full sync', async () => {
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await page.getByText('Full sync queued').waitFor();
+  await fact('Pending jobs').filter({ hasText: /^0$/ }).waitFor({ timeout: 30000 });
+  await fact('Failed jobs').filter({ hasText: /^0$/ }).waitFor();
+});
+
+await check('the Applications list shows the application', async () => {
+  await page.getByRole('link', { name: 'Applications', exact: true }).click();
+  await heading('Applications').waitFor();
+  await page.getByRole('link', { name: 'Scimmy', exact: true }).waitFor();
+  await page.getByRole('cell', { name: 'Active', exact: true }).waitFor();
   await shot('applications');
+});
+
+await check("an application's page fits a phone screen", async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('link', { name: 'Scimmy', exact: true }).click();
+  await heading('Scimmy').waitFor();
+  await fact('Provisioned users').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await page.setViewportSize({ width: 1280, height: 860 });
 });
 
 await check('the console is usable at phone width', async () => {
