@@ -74,7 +74,7 @@ const sections = {
   users: (id) => (id ? userPage(id) : usersPage()),
   groups: (id) => (id ? groupPage(id) : groupsPage()),
   ldap: () => ldapPage(),
-  applications: () => applicationsPage(),
+  applications: (id) => applicationsPage(id),
   insights: () => insightsPage(),
   settings: () => settingsPage(),
 };

@@ -15,8 +15,7 @@ const STATUS_POLL_MS = 1000;
 const STATUS_WATCH_MS = 15000;  // keep polling this long after a change, until nothing is pending
 
 // app.js routes #/applications/<id> here without the id, so the page reads it itself.
-export async function applicationsPage() {
-  const id = decodeURIComponent((location.hash.split('/')[2] || ''));
+export async function applicationsPage(id = '') {
   return id ? applicationPage(id) : listPage();
 }
 

@@ -183,8 +183,16 @@ Response StatusOf(ApiContext& ctx, const Request& req) {
   if (!status.ok()) return ErrorResponse(status.status());
   json::array errors;
   for (const store::ScimJob& j : status->errors) {
+    // The object's name, when it still exists (a deleted user's job names only its id).
+    std::string name;
+    if (j.kind == store::ScimJobKind::kUser) {
+      if (auto u = ctx.admin.GetUser(req.principal.org_id, j.object_id); u.ok()) name = u->username;
+    } else if (j.kind == store::ScimJobKind::kGroup) {
+      if (auto g = ctx.admin.GetGroup(req.principal.org_id, j.object_id); g.ok()) name = g->name;
+    }
     errors.push_back(json::object{{"type", store::ScimJobKindName(j.kind)},
                                   {"id", j.object_id},
+                                  {"name", name},
                                   {"attempts", j.attempts},
                                   {"error", j.last_error},
                                   {"retrying", !j.dead},

@@ -244,7 +244,9 @@ constexpr std::string_view kSchemas = R"({
     "provisioned_users": {"type": "integer"}, "deactivated_users": {"type": "integer"},
     "provisioned_groups": {"type": "integer"},
     "errors": {"type": "array", "items": {"type": "object", "properties": {
-      "type": {"type": "string"}, "id": {"type": "string"}, "attempts": {"type": "integer"},
+      "type": {"type": "string"}, "id": {"type": "string"},
+      "name": {"type": "string", "description": "username or group name; empty once deleted"},
+      "attempts": {"type": "integer"},
       "error": {"type": "string"}, "retrying": {"type": "boolean"},
       "next_attempt": {"type": "string", "format": "date-time", "nullable": true}}}}}},
   "LdapConnection": {"type": "object", "properties": {

@@ -916,7 +916,8 @@ TestReport Provisioner::Test(const Application& app) {
                             "the stored token cannot be unsealed; enter it again"});
     return report;
   }
-  ScimHttp http(app.scim.base_url, *token, settings_.request_timeout_seconds);
+  // Each step waits at most 10 s: the test runs inside an API request.
+  ScimHttp http(app.scim.base_url, *token, std::min(settings_.request_timeout_seconds, 10u));
   auto step = [&](std::string name, std::string_view method, const std::string& path,
                   const std::string& body, std::initializer_list<long> accepted) -> HttpReply {
     HttpReply reply = http.Send(method, path, body);
@@ -924,7 +925,7 @@ TestReport Provisioner::Test(const Application& app) {
     TestStep s{std::move(name), std::string(method), path.substr(0, path.find('?')),
                reply.status, false, ""};
     s.ok = std::find(accepted.begin(), accepted.end(), reply.status) != accepted.end();
-    s.detail = reply.status == 0 ? reply.error : ErrorDetail(reply.body);
+    if (!s.ok) s.detail = reply.status == 0 ? reply.error : ErrorDetail(reply.body);
     report.steps.push_back(std::move(s));
     return reply;
   };
@@ -954,6 +955,7 @@ TestReport Provisioner::Test(const Application& app) {
     user_id = *existing;
     report.steps.back().detail = "exists (" + user_id + "); it is used and left in place";
   } else {
+    report.steps.back().detail = "not found; a test user is created";
     directory::User test;
     test.id = "skydir-connection-test";
     test.username = "skydir-test";
