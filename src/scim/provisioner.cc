@@ -690,6 +690,7 @@ void Provisioner::Start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (thread_.joinable()) return;
   stopping_ = false;
+  stop_requested_ = false;
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -698,6 +699,7 @@ void Provisioner::Stop() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
+  stop_requested_ = true;  // a batch in progress stops after the requests in flight
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
@@ -874,12 +876,12 @@ Result<bool> Provisioner::RunBatch(const Application& listed) {
   auto run_phase = [&](const std::vector<const ScimJob*>& phase, bool is_user) -> Status {
     const size_t workers = clients.http.size();
     const size_t chunk = std::max<size_t>(workers * 8, 16);
-    for (size_t start = 0; start < phase.size() && halted.load() == 0; start += chunk) {
+    for (size_t start = 0; start < phase.size() && halted.load() == 0 && !stop_requested_.load(); start += chunk) {
       const size_t count = std::min(chunk, phase.size() - start);
       std::vector<Outcome> outcomes(count);
       Parallel(workers, count, [&](size_t worker, size_t i) {
         const ScimJob& job = *phase[start + i];
-        if (halted.load() != 0) {
+        if (halted.load() != 0 || stop_requested_.load()) {
           outcomes[i].job = &job;
           return;  // kSkipped: stays due
         }
@@ -900,6 +902,7 @@ Result<bool> Provisioner::RunBatch(const Application& listed) {
     return Status::Ok();
   };
   SKYDIR_RETURN_IF_ERROR(run_phase(users, true));
+  if (stop_requested_.load()) return false;
   if (halted.load() == 0) SKYDIR_RETURN_IF_ERROR(run_phase(groups, false));
   if (halted.load() != 0) {
     paused_until_[app.id] = pause_until;

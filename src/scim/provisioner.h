@@ -24,6 +24,7 @@
 // any thread (RunDue calls are serialized internally). All calls block (SQL, HTTP).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -107,6 +108,7 @@ class Provisioner {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
+  std::atomic<bool> stop_requested_{false};  // read by workers between requests
   bool woken_ = false;     // guarded by mu_
   std::thread thread_;
 };
