@@ -5,97 +5,16 @@ code, or a Notice of Disconnection / closed connection; and after every case a f
 must still be served. Prints one line per check and the closing "N passed, N failed" line.
 Usage: hostile_input.py HOST PORT BIND_DN PASSWORD
 """
+import os
 import socket
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ldap_wire import (Checks, bind_op, integer, is_notice, message, octets, present,  # noqa: E402
+                       read_messages, result_code, search_op, tlv)
+
 HOST, PORT, BIND_DN, PASSWORD = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-passed = failed = 0
-
-
-def report(ok, name, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"FAIL - {name} : {detail}")
-
-
-def tlv(tag, body):
-    n = len(body)
-    if n < 128:
-        length = bytes([n])
-    else:
-        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(raw)]) + raw
-    return bytes([tag]) + length + body
-
-
-def integer(v, tag=0x02):
-    return tlv(tag, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
-
-
-def octets(s, tag=0x04):
-    return tlv(tag, s if isinstance(s, bytes) else s.encode())
-
-
-def message(msg_id, op):
-    return tlv(0x30, integer(msg_id) + op)
-
-
-def bind_op(dn, pw):
-    return tlv(0x60, integer(3) + octets(dn) + octets(pw, 0x80))
-
-
-def search_op(base, filt, attrs=()):
-    return tlv(0x63, octets(base) + integer(2, 0x0A) + integer(0, 0x0A) + integer(0) +
-               integer(0) + tlv(0x01, b"\x00") + filt +
-               tlv(0x30, b"".join(octets(a) for a in attrs)))
-
-
-def present(attr):
-    return octets(attr, 0x87)
-
-
-def read_messages(sock, timeout=5.0):
-    """Reads whole LDAPMessages until the connection is idle or closed; returns (msgs, closed)."""
-    sock.settimeout(timeout)
-    data = b""
-    closed = False
-    try:
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                closed = True
-                break
-            data += chunk
-            sock.settimeout(0.5)
-    except socket.timeout:
-        pass
-    except ConnectionResetError:
-        closed = True
-    msgs = []
-    while len(data) >= 2:
-        n = data[1]
-        hdr = 2
-        if n & 0x80:
-            k = n & 0x7F
-            n = int.from_bytes(data[2:2 + k], "big")
-            hdr = 2 + k
-        msgs.append(data[:hdr + n])
-        data = data[hdr + n:]
-    return msgs, closed
-
-
-def result_code(msg):
-    """The resultCode of an LDAPResult-shaped response (the first ENUMERATED)."""
-    i = msg.find(b"\x0a\x01")
-    return msg[i + 2] if i >= 0 else None
-
-
-def is_notice(msg):
-    return b"1.3.6.1.4.1.1466.20036" in msg
+report = Checks()
 
 
 def connect():
@@ -155,5 +74,4 @@ case("operation before bind", message(1, search_op("o=x,dc=jumpcloud,dc=com", pr
 case("write operation", bind + message(2, tlv(0x4a, b"uid=x")), 53)
 case("unknown extended operation", bind + message(2, tlv(0x77, octets("1.2.3.4", 0x80))), 2)
 case("duplicate message ids", bind + message(1, search_op("", present("objectClass"))), 0)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(report.finish())
