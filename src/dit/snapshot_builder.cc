@@ -11,6 +11,8 @@ namespace skydir::dit {
 
 namespace {
 
+constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
+
 constexpr Attr kIndexed[] = {Attr::kObjectClass, Attr::kUid,       Attr::kMail,
                              Attr::kCn,          Attr::kMember,    Attr::kMemberOf,
                              Attr::kUidNumber,   Attr::kGidNumber, Attr::kMemberUid};
@@ -114,10 +116,12 @@ class SnapshotBuilder {
     e.can_bind = view_.IsUserBindable(u.id);
     e.binding_user = u.ldap_binding_user;
     e.locked_until = u.account_locked ? u.locked_until : 0;
-    if (u.account_locked && u.locked_until > now_) {
-      if (snap_->refresh_at_ == 0 || u.locked_until < snap_->refresh_at_) {
-        snap_->refresh_at_ = u.locked_until;
-      }
+    // The view changes on its own when a lock ends or a password expires: rebuild then.
+    if (u.account_locked && u.locked_until > now_) RefreshAt(u.locked_until);
+    const directory::PasswordPolicy& policy = data_.org.settings.password;
+    if (policy.max_age_days > 0 && u.password_changed > 0) {
+      int64_t expires = u.password_changed + int64_t{policy.max_age_days} * kMicrosPerDay;
+      if (expires > now_) RefreshAt(expires);
     }
     AddMany(e, Attr::kObjectClass,
             {"top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount",
@@ -176,6 +180,10 @@ class SnapshotBuilder {
     AddMany(e, Attr::kMemberUid, std::move(member_uids));
     AddOperational(e, g.id, g.created, g.updated);
     Push(std::move(e));
+  }
+
+  void RefreshAt(int64_t when) {
+    if (snap_->refresh_at_ == 0 || when < snap_->refresh_at_) snap_->refresh_at_ = when;
   }
 
   void Push(Entry e) {
