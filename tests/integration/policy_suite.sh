@@ -16,12 +16,15 @@ ORG=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["
 KEY=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_key"])' "$WORK/org.json")
 sky --json org set "$ORG" --password-min-length 10 --password-require-upper true \
   --password-require-digit true --password-require-symbol true --password-history 2 \
-  --password-max-age-days 30 --password-expiration-action disable >"$WORK/set.json"
+  --password-max-age-days 30 --password-expiration-action disable \
+  --lockout-max-failures 3 --lockout-window-seconds 60 --lockout-unlock-after-seconds 4 >"$WORK/set.json"
 check "skydir org set: the policy is stored as given" /usr/bin/python3 -c '
 import json, sys
 p = json.load(open(sys.argv[1]))["password_policy"]
 assert (p["min_length"], p["require_upper"], p["require_digit"], p["require_symbol"], p["history"],
-        p["max_age_days"], p["expiration_action"]) == (10, True, True, True, 2, 30, "disable"), p' "$WORK/set.json"
+        p["max_age_days"], p["expiration_action"]) == (10, True, True, True, 2, 30, "disable"), p
+l = json.load(open(sys.argv[1]))["lockout_policy"]
+assert (l["enabled"], l["max_failures"], l["unlock_after_seconds"]) == (True, 3, 4), l' "$WORK/set.json"
 expect_refused() {  # DESCRIPTION EXPECTED-TEXT COMMAND...: fails, printing the expected text
   local desc=$1 text=$2; shift 2
   local out rc
@@ -55,12 +58,20 @@ mail: fresh@policy.example
 sn: Fresh
 userPassword: Fresh-pass-1!
 pwdChangedTime: 20991231000000Z
+
+dn: uid=carol,ou=People,dc=example,dc=com
+objectClass: inetOrgPerson
+uid: carol
+mail: carol@policy.example
+sn: Carol
+userPassword: Carol-pass-1!
 LDIF
 check "users with pwdChangedTime are imported" \
-  bash -c "'$SKYDIR_BIN' --data-dir '$DATA' import '$ORG' '$WORK/users.ldif' --connect-ldap | grep -q '3 created'"
+  bash -c "'$SKYDIR_BIN' --data-dir '$DATA' import '$ORG' '$WORK/users.ldif' --connect-ldap | grep -q '4 created'"
 check "svc becomes an LDAP binding user" sky user set "$ORG" svc --ldap-binding
 
 export SKYDIR_HTTP_RATE_LIMIT_PER_SECOND=0
+export SKYDIR_LDAP_MAX_FAILED_BINDS_PER_IP=20
 "$SKYDIR_BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps "" --http 127.0.0.1:0 \
   >"$WORK/server.out" 2>"$WORK/server.log" &
 SERVER_PID=$!
@@ -150,4 +161,50 @@ expect_refused "CLI: reusing a recent password is refused naming the history rul
   "must differ from the last 2 passwords" sky user set-password "$ORG" fresh --password 'Fresh-pass-1!'
 check "after all refusals the last accepted password still binds" \
   test "$(rc_of ldapwhoami -x -H "$URL" -D "uid=fresh,$OU" -w 'Second-pass-2!')" = 0
+
+# --- brute force: lockout, automatic unlock, per-address throttling, one answer ----------------
+CAROL="uid=carol,$OU"
+for i in 1 2 3; do ldapwhoami -x -H "$URL" -D "$CAROL" -w "Guess-$i" >/dev/null 2>&1; done
+sleep 0.5
+check "after 3 wrong passwords carol is locked: her own password gets invalidCredentials (49)" \
+  test "$(rc_of ldapwhoami -x -H "$URL" -D "$CAROL" -w 'Carol-pass-1!')" = 49
+api POST /insights/directory/v1/events '{"service":["all"],"start_time":"2000-01-01T00:00:00Z"}' >"$WORK/events"
+check "the lockout is an audit event (Directory Insights user_lockout)" \
+  bash -c "grep -q '^200 ' '$WORK/events' && grep -q 'user_lockout' '$WORK/events'"
+sleep 4
+check "after unlock_after_seconds (4 s) she binds again, without an administrator" \
+  test "$(rc_of ldapwhoami -x -H "$URL" -D "$CAROL" -w 'Carol-pass-1!')" = 0
+check "from one address, 20 failed binds throttle it: even a right password is refused there, \
+while other addresses are served" /usr/bin/python3 - "$LDAP_PORT" "$CAROL" "uid=fresh,$OU" <<'PY'
+import sys
+from ldap3 import Connection, Server
+port, carol, fresh = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def bind(dn, pw, source):
+    c = Connection(Server("127.0.0.1", port=port), dn, pw, source_address=source)
+    ok = c.bind()
+    code = c.result["result"]
+    c.unbind()
+    return ok, code
+for i in range(20):
+    bind(f"uid=nobody{i},ou=Users,o=x,dc=jumpcloud,dc=com", "guess", "127.0.0.7")
+assert bind(fresh, "Second-pass-2!", "127.0.0.7") == (False, 49), "throttled address still binds"
+assert bind(fresh, "Second-pass-2!", "127.0.0.8") == (True, 0), "another address is refused"
+PY
+check "an unknown DN and a wrong password take about the same time (no timing oracle)" \
+  /usr/bin/python3 - "$LDAP_PORT" "$OU" <<'PY'
+import statistics, subprocess, sys, time
+port, ou = sys.argv[1], sys.argv[2]
+def timed(dn, pw):
+    runs = []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run(["ldapwhoami", "-x", "-H", f"ldap://127.0.0.1:{port}", "-D", dn, "-w", pw],
+                       capture_output=True)
+        runs.append(time.perf_counter() - t)
+    return statistics.median(runs)
+unknown = timed(f"uid=nobody,{ou}", "Wrong-pass-1!")
+wrong = timed(f"uid=stale,{ou}", "Wrong-pass-1!")
+print(f"unknown {unknown * 1000:.0f} ms, wrong password {wrong * 1000:.0f} ms")
+assert 0.5 < unknown / wrong < 2, (unknown, wrong)
+PY
 finish
