@@ -39,19 +39,10 @@ export SKYDIR_LDAP_IDLE_TIMEOUT_SECONDS=6
 export SKYDIR_LDAP_PDU_READ_TIMEOUT_SECONDS=2
 export SKYDIR_LDAP_WRITE_TIMEOUT_SECONDS=3
 export SKYDIR_LDAP_MAX_WRITE_BUFFER_BYTES=65536
-"$SKYDIR_BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps "" --http 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "admin API" "$WORK/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-LDAP_PORT=$(sed -nE 's/.*LDAP on port ([0-9]+).*/\1/p' "$WORK/server.out")
-HTTP_PORT=$(sed -nE 's/.*HTTP port ([0-9]+).*/\1/p' "$WORK/server.out")
-[ -n "$LDAP_PORT" ] && [ -n "$HTTP_PORT" ] || { echo "FAIL - server did not start"; cat "$WORK/server.log"; exit 1; }
+start_api_server "$DATA" || { echo "FAIL - server did not start"; exit 1; }
 
 /usr/bin/python3 "$(dirname "$0")/flood.py" "$LDAP_PORT" "$HTTP_PORT" "$SERVER_PID" \
-  "uid=svc,ou=Users,o=$ORG,dc=jumpcloud,dc=com" 'Service-pass-1' "$WORK/server.log"
+  "uid=svc,ou=Users,o=$ORG,dc=jumpcloud,dc=com" 'Service-pass-1' "$SERVER_LOG"
 rc=$?
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then echo "FAIL - the server process died"; exit 1; fi
 exit $rc

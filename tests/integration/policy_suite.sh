@@ -72,16 +72,7 @@ check "svc becomes an LDAP binding user" sky user set "$ORG" svc --ldap-binding
 
 export SKYDIR_HTTP_RATE_LIMIT_PER_SECOND=0
 export SKYDIR_LDAP_MAX_FAILED_BINDS_PER_IP=20
-"$SKYDIR_BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps "" --http 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "admin API" "$WORK/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-LDAP_PORT=$(sed -nE 's/.*LDAP on port ([0-9]+).*/\1/p' "$WORK/server.out")
-HTTP_PORT=$(sed -nE 's/.*HTTP port ([0-9]+).*/\1/p' "$WORK/server.out")
-[ -n "$LDAP_PORT" ] && [ -n "$HTTP_PORT" ] || { echo "FAIL - server did not start"; cat "$WORK/server.log"; exit 1; }
+start_api_server "$DATA" || { echo "FAIL - server did not start"; exit 1; }
 
 URL="ldap://127.0.0.1:$LDAP_PORT"
 OU="ou=Users,o=$ORG,dc=jumpcloud,dc=com"
@@ -108,7 +99,7 @@ check "with disable, the expired user stays visible with its pwdChangedTime" \
   bash -c "ldapsearch -x -LLL -H '$URL' ${SVC[*]@Q} -b '$OU' '(uid=stale)' pwdChangedTime |
            grep -q '^pwdChangedTime: 20200101000000Z'"
 check "the bind failure is logged with the reason, never the password" \
-  bash -c "grep -F 'stale' '$WORK/server.log' | grep -q 'expired' && ! grep -qF 'Stale-pass-1!' '$WORK/server.log'"
+  bash -c "grep -F 'stale' '$SERVER_LOG' | grep -q 'expired' && ! grep -qF 'Stale-pass-1!' '$SERVER_LOG'"
 
 # --- action remove -------------------------------------------------------------------------------
 api PATCH "/api/v2/ldapservers/$LDAP_ID" '{"userPasswordExpirationAction":"remove"}' >"$WORK/patch"
