@@ -1,6 +1,7 @@
 """Floods and slow clients against a running skydir started by flood_suite.sh with:
 max_connections 120, max_connections_per_ip 40, unauthenticated_timeout 2 s, idle_timeout 6 s,
-pdu_read_timeout 2 s, write_timeout 3 s, max_write_buffer_bytes 64 KiB, and 3000 users.
+pdu_read_timeout 2 s, write_timeout 3 s, max_write_buffer_bytes 64 KiB, http.idle_timeout 3 s,
+and 3000 users.
 
 Each attack runs from its own loopback address (127.0.0.x), so per-address limits and "logged
 once per client" can be told apart; after or during each one a client from 127.0.0.1 must still
@@ -194,6 +195,26 @@ report(closed and took < 4 and sent < len(pdu),
        f"closed={closed} after {took:.1f}s, {sent} of {len(pdu)} bytes")
 s.close()
 report(metric("pdu_read_timeout") >= 1, "counted as limit=pdu_read_timeout")
+
+# --- HTTP: a request header trickled a byte at a time ends at the HTTP idle timeout (3 s) -------
+s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5)
+request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"
+start = time.time()
+try:
+    for b in request:
+        s.sendall(bytes([b]))
+        time.sleep(0.3)
+        if time.time() - start > 8:
+            break
+except (BrokenPipeError, ConnectionResetError):
+    pass
+closed = closed_by_server(s, 1)
+took = time.time() - start
+s.close()
+healthy = urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/healthz", timeout=5).status == 200
+report(closed and took < 5 and healthy,
+       "an HTTP header sent a byte at a time is cut off after 3 s; /healthz still answers",
+       f"closed={closed} after {took:.1f}s")
 
 # --- pipelining: 500 requests in one write are answered in order ------------------------------
 s = connect("127.0.0.14")

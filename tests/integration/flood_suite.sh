@@ -39,6 +39,7 @@ export SKYDIR_LDAP_IDLE_TIMEOUT_SECONDS=6
 export SKYDIR_LDAP_PDU_READ_TIMEOUT_SECONDS=2
 export SKYDIR_LDAP_WRITE_TIMEOUT_SECONDS=3
 export SKYDIR_LDAP_MAX_WRITE_BUFFER_BYTES=65536
+export SKYDIR_HTTP_IDLE_TIMEOUT_SECONDS=3
 start_api_server "$DATA" || { echo "FAIL - server did not start"; exit 1; }
 
 /usr/bin/python3 "$(dirname "$0")/flood.py" "$LDAP_PORT" "$HTTP_PORT" "$SERVER_PID" \
