@@ -94,7 +94,8 @@ int OrgSet(Context& ctx, const PolicyArgs& a) {
     if (a.max_failures) l.max_failures = *a.max_failures;
     if (a.window_seconds) l.window_seconds = *a.window_seconds;
     if (a.unlock_after_seconds) l.unlock_after_seconds = *a.unlock_after_seconds;
-    if (a.lockout_action) s.user_lockout_action = *directory::ParseLdapPolicyAction(*a.lockout_action);
+    if (a.lockout_action)
+      s.user_lockout_action = *directory::ParseLdapPolicyAction(*a.lockout_action);
     if (a.self_search) s.ldap_self_search = *a.self_search;
     return Status::Ok();
   });
@@ -224,7 +225,8 @@ void AddOrgCommands(CLI::App& app, Context& ctx, Action& action) {
   show->callback([&ctx, &action, which] { action = [&ctx, which] { return OrgShow(ctx, *which); }; });
 
   auto p = std::make_shared<PolicyArgs>();
-  CLI::App* set = org->add_subcommand("set", "change an organization's password and lockout policy");
+  CLI::App* set =
+      org->add_subcommand("set", "change an organization's password and lockout policy");
   set->add_option("ORG", p->org, "organization id or name")->required();
   set->add_option("--password-min-length", p->min_length, "shortest password accepted");
   set->add_option("--password-require-upper", p->require_upper, "true: an uppercase letter");

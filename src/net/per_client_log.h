@@ -23,8 +23,7 @@ class PerClientLog {
   static constexpr size_t kMaxKeys = 4096;
 
   // `now` is for tests; defaults to Clock::now.
-  explicit PerClientLog(std::chrono::seconds interval,
-                        std::function<Clock::time_point()> now = {});
+  explicit PerClientLog(std::chrono::seconds interval, std::function<Clock::time_point()> now = {});
 
   // Whether an event from `key` is to be logged now; if so, *suppressed is the number of its
   // events not logged since its previous line.

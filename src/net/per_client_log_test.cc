@@ -32,8 +32,8 @@ TEST(PerClientLogTest, ManyClientsStayBounded) {
   }
   EXPECT_EQ(logged, static_cast<int>(3 * PerClientLog::kMaxKeys));  // each new client once
   // A client seen before the map was cleared may be logged again, but never more than once.
-  EXPECT_FALSE(log.ShouldLog("client-" + std::to_string(3 * PerClientLog::kMaxKeys - 1),
-                             &suppressed));
+  EXPECT_FALSE(
+      log.ShouldLog("client-" + std::to_string(3 * PerClientLog::kMaxKeys - 1), &suppressed));
 }
 
 }  // namespace

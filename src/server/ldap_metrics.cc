@@ -74,8 +74,8 @@ metrics::Family* Violations() {
 metrics::Family* LimitHits() {
   static metrics::Family* f = Registry::Default().Register(
       "skydir_ldap_limit_hits_total",
-      "LDAP connections refused or closed by a limit, by the limit's setting name",
-      Kind::kCounter, {"limit"});
+      "LDAP connections refused or closed by a limit, by the limit's setting name", Kind::kCounter,
+      {"limit"});
   return f;
 }
 

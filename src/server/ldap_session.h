@@ -64,7 +64,7 @@ class LdapSession : public std::enable_shared_from_this<LdapSession> {
   std::string out_;  // encoded responses not yet written
   bool closing_ = false;
   Clock::time_point connected_at_;
-  Clock::time_point pdu_started_;  // when the first byte of the message in in_ arrived
+  Clock::time_point pdu_started_;    // when the first byte of the message in in_ arrived
   Code last_code_ = Code::kSuccess;  // result of the operation being answered, for metrics
 };
 

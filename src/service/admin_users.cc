@@ -199,8 +199,8 @@ Status Admin::ApplyPassword(store::Transaction& txn, std::string_view org_id, Us
   SKYDIR_ASSIGN_OR_RETURN(auto org, txn.GetOrg(org_id));
   const directory::PasswordPolicy& policy = org.settings.password;
   SKYDIR_RETURN_IF_ERROR(directory::CheckPassword(policy, password));
-  SKYDIR_ASSIGN_OR_RETURN(auto previous,
-                          txn.PasswordHistory(org_id, user.id, std::max<uint32_t>(policy.history, 1)));
+  SKYDIR_ASSIGN_OR_RETURN(
+      auto previous, txn.PasswordHistory(org_id, user.id, std::max<uint32_t>(policy.history, 1)));
   // A current hash that never went through the history (an import) counts too, and is recorded
   // before it is replaced, so that it stays in the history after the change.
   const bool current_unrecorded =
