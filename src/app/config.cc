@@ -436,7 +436,8 @@ std::map<std::string, std::string> ProcessEnvironment() {
 
 std::vector<std::string> UnknownEnvironment(const std::map<std::string, std::string>& env) {
   std::vector<std::string> unknown;
-  for (const auto& [name, value] : env) {
+  for (const auto& entry : env) {
+    const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture one
     if (name.rfind("SKYDIR_", 0) != 0 || name == "SKYDIR_CONFIG") continue;
     bool known = std::any_of(std::begin(kSpecs), std::end(kSpecs),
                              [&](const Spec& spec) { return EnvName(spec.key) == name; });
