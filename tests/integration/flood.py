@@ -83,6 +83,24 @@ def served(source="127.0.0.1"):
         return False
 
 
+def trickle(s, data, every=0.3, give_up=8):
+    """Sends `data` a byte every `every` seconds until the server closes `s`; returns
+    (closed, seconds taken, bytes sent)."""
+    start, sent = time.time(), 0
+    try:
+        for b in data:
+            s.sendall(bytes([b]))
+            sent += 1
+            time.sleep(every)
+            if time.time() - start > give_up:
+                break
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    closed = closed_by_server(s, 1)
+    s.close()
+    return closed, time.time() - start, sent
+
+
 def metric(limit):
     text = urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/metrics", timeout=5).read()
     m = re.search(rb'skydir_ldap_limit_hits_total\{limit="%s"\} (\d+)' % limit.encode(), text)
@@ -175,42 +193,16 @@ s.close()
 report(metric("idle_timeout") >= 1, "counted as limit=idle_timeout")
 
 # --- a message a byte at a time: the whole message must arrive within pdu_read_timeout --------
-s = bound("127.0.0.13")
-pdu = search_all(2)
-start = time.time()
-sent = 0
-try:
-    for b in pdu:  # one byte every 0.3 s: each read is quick, the message never completes
-        s.sendall(bytes([b]))
-        sent += 1
-        time.sleep(0.3)
-        if time.time() - start > 8:
-            break
-except (BrokenPipeError, ConnectionResetError):
-    pass
-closed = closed_by_server(s, 1)
-took = time.time() - start
+pdu = search_all(2)  # one byte every 0.3 s: each read is quick, the message never completes
+closed, took, sent = trickle(bound("127.0.0.13"), pdu)
 report(closed and took < 4 and sent < len(pdu),
        "a message trickled a byte at a time is cut off after pdu_read_timeout (2 s)",
        f"closed={closed} after {took:.1f}s, {sent} of {len(pdu)} bytes")
-s.close()
 report(metric("pdu_read_timeout") >= 1, "counted as limit=pdu_read_timeout")
 
 # --- HTTP: a request header trickled a byte at a time ends at the HTTP idle timeout (3 s) -------
-s = socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5)
 request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"X-Slow: " + b"a" * 200 + b"\r\n\r\n"
-start = time.time()
-try:
-    for b in request:
-        s.sendall(bytes([b]))
-        time.sleep(0.3)
-        if time.time() - start > 8:
-            break
-except (BrokenPipeError, ConnectionResetError):
-    pass
-closed = closed_by_server(s, 1)
-took = time.time() - start
-s.close()
+closed, took, _ = trickle(socket.create_connection(("127.0.0.1", HTTP_PORT), timeout=5), request)
 healthy = urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/healthz", timeout=5).status == 200
 report(closed and took < 5 and healthy,
        "an HTTP header sent a byte at a time is cut off after 3 s; /healthz still answers",
