@@ -1,4 +1,5 @@
-"""Raw-socket hostile input against a running skydir (issue 3 "no input crashes the server").
+"""Raw-socket hostile input against a running skydir ("no input crashes the server"), and StartTLS
+out of order.
 
 Each case sends bytes no well-behaved client sends and checks the answer: the right LDAP result
 code, or a Notice of Disconnection / closed connection; and after every case a fresh client
@@ -7,6 +8,7 @@ Usage: hostile_input.py HOST PORT BIND_DN PASSWORD
 """
 import os
 import socket
+import ssl
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -74,4 +76,70 @@ case("operation before bind", message(1, search_op("o=x,dc=jumpcloud,dc=com", pr
 case("write operation", bind + message(2, tlv(0x4a, b"uid=x")), 53)
 case("unknown extended operation", bind + message(2, tlv(0x77, octets("1.2.3.4", 0x80))), 2)
 case("duplicate message ids", bind + message(1, search_op("", present("objectClass"))), 0)
+
+
+# --- StartTLS out of order (RFC 4511 §4.14.1) --------------------------------------------------
+STARTTLS = message(9, tlv(0x77, octets("1.3.6.1.4.1.1466.20037", 0x80)))
+PAGED_OID = b"1.2.840.113556.1.4.319"
+
+
+def tls_after_starttls(sock):
+    """Sends StartTLS on `sock`, checks success, returns the TLS-wrapped socket."""
+    sock.sendall(STARTTLS)
+    msgs, _ = read_messages(sock, 5)
+    if not msgs or result_code(msgs[0]) != 0:
+        raise OSError(f"StartTLS refused: {msgs}")
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx.wrap_socket(sock)
+
+
+def paged_search(msg_id, size, cookie=b""):
+    value = tlv(0x30, integer(size) + octets(cookie))
+    control = tlv(0x30, octets(PAGED_OID) + octets(value))
+    op = search_op(BIND_DN.split(",", 1)[1], present("objectClass"))
+    return tlv(0x30, integer(msg_id) + op + tlv(0xa0, control))
+
+
+def cookie_of(done):
+    """The cookie in a searchResultDone's paged results control."""
+    i = done.find(PAGED_OID) + len(PAGED_OID)
+    value = done[i + 2:]  # the control's OCTET STRING (short form)
+    seq = value[2:]
+    n = seq[1] + 2 if seq[0] == 0x02 else 2  # skip the size INTEGER
+    seq = seq[n:]
+    return seq[2:2 + seq[1]]
+
+
+s = connect()
+try:
+    t = tls_after_starttls(s)
+    t.sendall(STARTTLS)
+    msgs, _ = read_messages(t, 5)
+    report(msgs and result_code(msgs[0]) == 1, "StartTLS twice: the second is operationsError (1)",
+           f"{[result_code(m) for m in msgs]}")
+    t.close()
+except (OSError, ssl.SSLError) as e:
+    report(False, "StartTLS twice: the second is operationsError (1)", str(e))
+report(healthy(), "server still serves after: StartTLS twice")
+
+case("a request pipelined right behind StartTLS", STARTTLS + bind, "notice")
+
+s = connect()
+try:
+    s.sendall(bind + paged_search(2, 1))
+    msgs, _ = read_messages(s, 5)
+    cookie = cookie_of(msgs[-1])
+    t = tls_after_starttls(s)
+    t.sendall(message(3, bind_op(BIND_DN, PASSWORD)) + paged_search(4, 1, cookie))
+    msgs, _ = read_messages(t, 5)
+    codes = [result_code(m) for m in msgs]
+    report(cookie and codes[:1] == [0] and codes[-1] == 53,
+           "StartTLS in the middle of a paged search: the old cookie is unwillingToPerform (53)",
+           f"cookie={cookie!r} codes={codes}")
+    t.close()
+except (OSError, ssl.SSLError) as e:
+    report(False, "StartTLS in the middle of a paged search", str(e))
+report(healthy(), "server still serves after: StartTLS in the middle of a paged search")
 sys.exit(report.finish())
