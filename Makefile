@@ -5,10 +5,12 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 DATA_DIR ?= ./skydir-data
 FUZZ_SECONDS ?= 30
+# Seconds each fuzz target runs in the sanitizer pass of `make test`.
+SANITIZE_FUZZ_SECONDS ?= 10
 # ccache hits survive a clone in another directory (CI builds a fresh clone each time).
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: deps configure build test unit integration run fuzz clean bench
+.PHONY: deps configure build test unit integration sanitize run fuzz clean bench
 
 deps:
 	@scripts/install-deps
@@ -19,8 +21,16 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# Everything in the normal build, then again under ASan + UBSan + LeakSanitizer (build-asan/,
+# clang) with a short run of every fuzz target; prints the wall time of each pass.
 test: build
-	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600
+	@start=$$(date +%s); ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure --timeout 600; \
+	  rc=$$?; echo "tests in $(BUILD_DIR): $$(( $$(date +%s) - start ))s"; exit $$rc
+	@start=$$(date +%s); JOBS=$(JOBS) CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/sanitize $(SANITIZE_FUZZ_SECONDS); \
+	  rc=$$?; echo "sanitizer pass (build, tests, fuzzing): $$(( $$(date +%s) - start ))s"; exit $$rc
+
+sanitize: deps
+	@JOBS=$(JOBS) CMAKE_FLAGS="$(CMAKE_FLAGS)" scripts/sanitize $(SANITIZE_FUZZ_SECONDS)
 
 unit: build
 	@ctest --test-dir $(BUILD_DIR) -j $(JOBS) --output-on-failure -L unit

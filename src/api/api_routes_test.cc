@@ -28,7 +28,7 @@ class ApiRoutesTest : public service::AdminTest {
         [this](std::string_view s) { return admin_->AuthenticateApiKey(s); }, settings_.http);
     limiter_ = std::make_unique<http::RateLimiter>(0, 1);
     ctx_ =
-        std::make_unique<ApiContext>(ApiContext{*admin_, [this] { return Status(); }, auth_.get()});
+        std::make_unique<ApiContext>(ApiContext{*admin_, [] { return Status(); }, auth_.get()});
     AddApiRoutes(router_, *ctx_);
     dispatcher_ = std::make_unique<http::Dispatcher>(router_, *auth_, *limiter_);
   }

@@ -40,7 +40,15 @@ boost::json::object OrgJson(const directory::Organization& org) {
         {"require_digit", p.require_digit},
         {"require_symbol", p.require_symbol},
         {"history", p.history},
-        {"max_age_days", p.max_age_days}}},
+        {"max_age_days", p.max_age_days},
+        {"expiration_action",
+         directory::LdapPolicyActionName(org.settings.password_expiration_action)}}},
+      {"lockout_policy",
+       {{"enabled", org.settings.lockout.enabled},
+        {"max_failures", org.settings.lockout.max_failures},
+        {"window_seconds", org.settings.lockout.window_seconds},
+        {"unlock_after_seconds", org.settings.lockout.unlock_after_seconds},
+        {"action", directory::LdapPolicyActionName(org.settings.user_lockout_action)}}},
   };
 }
 

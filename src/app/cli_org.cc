@@ -1,6 +1,7 @@
-// `skydir org create|list|show` and `skydir apikey create|list|revoke`.
+// `skydir org create|list|show|set` and `skydir apikey create|list|revoke`.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app/cli.h"
@@ -57,6 +58,52 @@ int OrgShow(Context& ctx, const std::string& which) {
     PrintJson(OrgJson(*org));
   } else {
     PrintFields(OrgJson(*org));
+  }
+  return 0;
+}
+
+// `skydir org set`: each option given changes one policy setting; the rest stay.
+struct PolicyArgs {
+  std::string org;
+  std::optional<uint32_t> min_length, history, max_age_days;
+  std::optional<bool> require_upper, require_lower, require_digit, require_symbol;
+  std::optional<std::string> expiration_action, lockout_action;
+  std::optional<bool> lockout, self_search;
+  std::optional<uint32_t> max_failures, window_seconds, unlock_after_seconds;
+};
+
+int OrgSet(Context& ctx, const PolicyArgs& a) {
+  service::Admin* admin = ctx.OpenAdmin();
+  if (admin == nullptr) return 1;
+  auto org = admin->ResolveOrg(a.org);
+  if (!org.ok()) return Fail(org.status());
+  auto updated = admin->ModifyOrgSettings(org->id, [&a](directory::OrgSettings& s) {
+    directory::PasswordPolicy& p = s.password;
+    directory::LockoutPolicy& l = s.lockout;
+    if (a.min_length) p.min_length = *a.min_length;
+    if (a.require_upper) p.require_upper = *a.require_upper;
+    if (a.require_lower) p.require_lower = *a.require_lower;
+    if (a.require_digit) p.require_digit = *a.require_digit;
+    if (a.require_symbol) p.require_symbol = *a.require_symbol;
+    if (a.history) p.history = *a.history;
+    if (a.max_age_days) p.max_age_days = *a.max_age_days;
+    if (a.expiration_action) {
+      s.password_expiration_action = *directory::ParseLdapPolicyAction(*a.expiration_action);
+    }
+    if (a.lockout) l.enabled = *a.lockout;
+    if (a.max_failures) l.max_failures = *a.max_failures;
+    if (a.window_seconds) l.window_seconds = *a.window_seconds;
+    if (a.unlock_after_seconds) l.unlock_after_seconds = *a.unlock_after_seconds;
+    if (a.lockout_action)
+      s.user_lockout_action = *directory::ParseLdapPolicyAction(*a.lockout_action);
+    if (a.self_search) s.ldap_self_search = *a.self_search;
+    return Status::Ok();
+  });
+  if (!updated.ok()) return Fail(updated.status());
+  if (ctx.json) {
+    PrintJson(OrgJson(*updated));
+  } else {
+    PrintFields(OrgJson(*updated));
   }
   return 0;
 }
@@ -176,6 +223,31 @@ void AddOrgCommands(CLI::App& app, Context& ctx, Action& action) {
   CLI::App* show = org->add_subcommand("show", "show an organization and its settings");
   show->add_option("ORG", *which, "organization id or name")->required();
   show->callback([&ctx, &action, which] { action = [&ctx, which] { return OrgShow(ctx, *which); }; });
+
+  auto p = std::make_shared<PolicyArgs>();
+  CLI::App* set =
+      org->add_subcommand("set", "change an organization's password and lockout policy");
+  set->add_option("ORG", p->org, "organization id or name")->required();
+  set->add_option("--password-min-length", p->min_length, "shortest password accepted");
+  set->add_option("--password-require-upper", p->require_upper, "true: an uppercase letter");
+  set->add_option("--password-require-lower", p->require_lower, "true: a lowercase letter");
+  set->add_option("--password-require-digit", p->require_digit, "true: a digit");
+  set->add_option("--password-require-symbol", p->require_symbol, "true: a symbol");
+  set->add_option("--password-history", p->history, "previous passwords that may not be reused");
+  set->add_option("--password-max-age-days", p->max_age_days, "password lifetime; 0: no expiry");
+  set->add_option("--password-expiration-action", p->expiration_action,
+                  "expired passwords: disable (cannot bind) or remove (hidden from LDAP)")
+      ->check(CLI::IsMember({"disable", "remove"}));
+  set->add_option("--lockout", p->lockout, "true: lock accounts after failed binds");
+  set->add_option("--lockout-max-failures", p->max_failures, "failed binds before a lockout");
+  set->add_option("--lockout-window-seconds", p->window_seconds, "window counting failures");
+  set->add_option("--lockout-unlock-after-seconds", p->unlock_after_seconds,
+                  "automatic unlock; 0: an administrator unlocks");
+  set->add_option("--lockout-action", p->lockout_action,
+                  "locked accounts: disable (cannot bind) or remove (hidden from LDAP)")
+      ->check(CLI::IsMember({"disable", "remove"}));
+  set->add_option("--ldap-self-search", p->self_search, "true: non-binding users may search");
+  set->callback([&ctx, &action, p] { action = [&ctx, p] { return OrgSet(ctx, *p); }; });
 }
 
 void AddApiKeyCommands(CLI::App& app, Context& ctx, Action& action) {

@@ -73,17 +73,18 @@ const Spec kSpecs[] = {
      "open LDAP connections", 1, 10000000},
     {"ldap.max_connections_per_ip", Type::kUint, SKYDIR_FIELD(ldap.max_connections_per_ip),
      "open LDAP connections from one address", 1, 10000000},
-    {"ldap.max_outstanding_ops", Type::kUint, SKYDIR_FIELD(ldap.max_outstanding_ops),
-     "operations in progress per connection", 1, 100000},
     {"ldap.idle_timeout_seconds", Type::kUint, SKYDIR_FIELD(ldap.idle_timeout_seconds),
      "close idle connections after", 1, 7 * kDay},
     {"ldap.unauthenticated_timeout_seconds", Type::kUint,
      SKYDIR_FIELD(ldap.unauthenticated_timeout_seconds), "close connections that never bind after",
      1, kDay},
     {"ldap.pdu_read_timeout_seconds", Type::kUint, SKYDIR_FIELD(ldap.pdu_read_timeout_seconds),
-     "time to receive the rest of a started message", 1, 3600},
+     "time from a message's first byte to its last", 1, 3600},
     {"ldap.max_write_buffer_bytes", Type::kUint, SKYDIR_FIELD(ldap.max_write_buffer_bytes),
-     "unsent results before back-pressure", 64 * kKiB, 1024 * kMiB},
+     "results held per connection before a search waits for the client to read", 16 * kKiB,
+     1024 * kMiB},
+    {"ldap.write_timeout_seconds", Type::kUint, SKYDIR_FIELD(ldap.write_timeout_seconds),
+     "drop a client that reads none of its results for this long", 1, 3600},
     {"ldap.max_page_size", Type::kUint, SKYDIR_FIELD(ldap.max_page_size),
      "largest page of a paged search", 1, 10000000},
     {"ldap.max_paged_searches_per_connection", Type::kUint,
@@ -458,7 +459,8 @@ std::map<std::string, std::string> ProcessEnvironment() {
 
 std::vector<std::string> UnknownEnvironment(const std::map<std::string, std::string>& env) {
   std::vector<std::string> unknown;
-  for (const auto& [name, value] : env) {
+  for (const auto& entry : env) {
+    const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture one
     if (name.rfind("SKYDIR_", 0) != 0 || name == "SKYDIR_CONFIG") continue;
     bool known = std::any_of(std::begin(kSpecs), std::end(kSpecs),
                              [&](const Spec& spec) { return EnvName(spec.key) == name; });

@@ -24,11 +24,15 @@ struct LdapSettings {
   uint32_t max_requested_attributes = 256;
   uint32_t max_connections = 4096;
   uint32_t max_connections_per_ip = 512;
-  uint32_t max_outstanding_ops = 64;              // per connection
+  // Operations on one connection are answered one at a time and the next request is not read
+  // before the answer is written, so there is no "outstanding operations" limit to set: a
+  // pipelining client waits in its own TCP buffers (docs/decisions.md).
   uint32_t idle_timeout_seconds = 900;
   uint32_t unauthenticated_timeout_seconds = 60;
-  uint32_t pdu_read_timeout_seconds = 30;         // for the rest of a PDU once it started
-  uint32_t max_write_buffer_bytes = 8 * 1024 * 1024;  // unsent results before back-pressure
+  uint32_t pdu_read_timeout_seconds = 30;         // from a PDU's first byte to its last
+  // Results held for one connection before the search waits for the client to read them.
+  uint32_t max_write_buffer_bytes = 256 * 1024;
+  uint32_t write_timeout_seconds = 60;  // a client that reads nothing for this long is dropped
   uint32_t max_page_size = 10000;
   uint32_t max_paged_searches_per_connection = 16;
   // Server-side cap on entries returned to a non-paged search; 0 means unlimited (JumpCloud's

@@ -11,6 +11,8 @@ namespace skydir::dit {
 
 namespace {
 
+constexpr int64_t kMicrosPerDay = 86400LL * 1000000LL;
+
 constexpr Attr kIndexed[] = {Attr::kObjectClass, Attr::kUid,       Attr::kMail,
                              Attr::kCn,          Attr::kMember,    Attr::kMemberOf,
                              Attr::kUidNumber,   Attr::kGidNumber, Attr::kMemberUid};
@@ -44,6 +46,12 @@ void AddOperational(Entry& e, std::string_view id, int64_t created, int64_t upda
   if (!id.empty()) Add(e, Attr::kEntryUuid, EntryUuid(id));
   if (created) Add(e, Attr::kCreateTimestamp, FormatGeneralizedTime(created));
   if (updated || created) Add(e, Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
+}
+
+// When the user's password expires under `policy`; 0 when it never does.
+int64_t PasswordExpiry(const directory::User& u, const directory::PasswordPolicy& policy) {
+  if (policy.max_age_days == 0 || u.password_changed <= 0) return 0;
+  return u.password_changed + int64_t{policy.max_age_days} * kMicrosPerDay;
 }
 
 // A user's entry: everything but what Complete() adds. `member_of`: the DNs of its groups.
@@ -177,10 +185,10 @@ class SnapshotBuilder {
   }
 
   void AddUser(const directory::User& u) {
-    if (u.account_locked && u.locked_until > now_) {
-      if (snap_->refresh_at_ == 0 || u.locked_until < snap_->refresh_at_) {
-        snap_->refresh_at_ = u.locked_until;
-      }
+    // The view changes on its own when a lock ends or a password expires: rebuild then.
+    if (u.account_locked && u.locked_until > now_) RefreshAt(u.locked_until);
+    if (int64_t expires = PasswordExpiry(u, data_.org.settings.password); expires > now_) {
+      RefreshAt(expires);
     }
     std::vector<std::string> groups;
     if (auto it = view_.member_of.find(u.id); it != view_.member_of.end()) {
@@ -214,6 +222,10 @@ class SnapshotBuilder {
     AddMany(e, Attr::kMemberUid, std::move(member_uids));
     AddOperational(e, g.id, g.created, g.updated);
     Push(std::move(e));
+  }
+
+  void RefreshAt(int64_t when) {
+    if (snap_->refresh_at_ == 0 || when < snap_->refresh_at_) snap_->refresh_at_ = when;
   }
 
   void Push(Entry e) {
@@ -341,6 +353,10 @@ std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
       }
     }
     snap->entries_[i] = std::make_shared<const Entry>(std::move(e));
+    // A new password expires later; make sure the snapshot is rebuilt when it does.
+    if (int64_t expires = PasswordExpiry(u, old.settings_.password); expires > now) {
+      if (snap->refresh_at_ == 0 || expires < snap->refresh_at_) snap->refresh_at_ = expires;
+    }
   }
   return snap;
 }

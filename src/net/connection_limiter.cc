@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "common/log.h"
+#include "net/per_client_log.h"
 
 namespace skydir::net {
 namespace {
@@ -17,49 +18,21 @@ Address Normalize(const Address& address) {
   return address;
 }
 
-// Remembered rejected addresses before stale ones are pruned.
-constexpr size_t kMaxLogEntries = 4096;
-
 }  // namespace
 
 struct ConnectionLimiter::Slot::State {
-  struct LogEntry {
-    Clock::time_point last;
-    uint64_t suppressed = 0;
-  };
+  State(std::string name, ConnectionLimits limits, std::function<Clock::time_point()> now)
+      : name(std::move(name)), limits(std::move(limits)), log(this->limits.log_interval, now) {}
 
   std::string name;
   ConnectionLimits limits;
-  std::function<Clock::time_point()> now;
+  PerClientLog log;
 
   mutable std::mutex mu;
   uint64_t active = 0;
   uint64_t rejected_total = 0;
   uint64_t rejected_per_ip = 0;
   std::unordered_map<Address, uint32_t> per_ip;
-  std::unordered_map<Address, LogEntry> logged;
-
-  // Under `mu`: whether this rejection is logged now; sets *suppressed to the rejections not
-  // logged since the last line for `client`.
-  bool ShouldLog(const Address& client, uint64_t* suppressed) {
-    Clock::time_point t = now();
-    if (logged.size() >= kMaxLogEntries) {
-      std::erase_if(logged,
-                    [&](const auto& kv) { return t - kv.second.last >= limits.log_interval; });
-    }
-    auto [it, fresh] = logged.try_emplace(client, LogEntry{t, 0});
-    if (fresh) {
-      *suppressed = 0;
-      return true;
-    }
-    if (t - it->second.last < limits.log_interval) {
-      ++it->second.suppressed;
-      return false;
-    }
-    *suppressed = it->second.suppressed;
-    it->second = LogEntry{t, 0};
-    return true;
-  }
 };
 
 ConnectionLimiter::Slot::Slot(std::shared_ptr<State> state, Address address)
@@ -89,17 +62,11 @@ void ConnectionLimiter::Slot::Release() {
 
 ConnectionLimiter::ConnectionLimiter(std::string name, ConnectionLimits limits,
                                      std::function<Clock::time_point()> now)
-    : state_(std::make_shared<Slot::State>()) {
-  state_->name = std::move(name);
-  state_->limits = limits;
-  state_->now = now ? std::move(now) : [] { return Clock::now(); };
-}
+    : state_(std::make_shared<Slot::State>(std::move(name), std::move(limits), std::move(now))) {}
 
 std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAcquire(const Address& client) {
   Address address = Normalize(client);
   const char* reason = nullptr;
-  uint64_t suppressed = 0;
-  bool log = false;
   {
     std::lock_guard lock(state_->mu);
     const ConnectionLimits& limits = state_->limits;
@@ -116,10 +83,11 @@ std::optional<ConnectionLimiter::Slot> ConnectionLimiter::TryAcquire(const Addre
       return Slot(state_, address);
     }
     if (mine == 0) state_->per_ip.erase(address);
-    log = state_->ShouldLog(address, &suppressed);
   }
-  if (log) {
-    std::string ip = address.to_string();
+  if (state_->limits.on_reject) state_->limits.on_reject(reason);
+  std::string ip = address.to_string();
+  uint64_t suppressed = 0;
+  if (state_->log.ShouldLog(ip, &suppressed)) {
     LogWarn("net.connection_rejected", {{"listener", state_->name},
                                         {"client_ip", ip},
                                         {"reason", std::string_view(reason)},

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace skydir::net {
 
@@ -20,6 +21,9 @@ struct ConnectionLimits {
   uint32_t max_per_ip = 512;  // 0: unlimited
   // A rejected address is logged at most once per interval, with the count suppressed since.
   std::chrono::seconds log_interval{60};
+  // Called on every refusal, outside the limiter's lock, with "max_connections" or
+  // "max_connections_per_ip" (for metrics).
+  std::function<void(std::string_view reason)> on_reject = nullptr;
 };
 
 struct ConnectionStats {

@@ -1,8 +1,11 @@
 #include "server/ldap_metrics.h"
 
+#include <chrono>
 #include <string>
 
+#include "common/log.h"
 #include "common/metrics.h"
+#include "net/per_client_log.h"
 
 namespace skydir::server {
 namespace {
@@ -68,7 +71,30 @@ metrics::Family* Violations() {
   return f;
 }
 
+metrics::Family* LimitHits() {
+  static metrics::Family* f = Registry::Default().Register(
+      "skydir_ldap_limit_hits_total",
+      "LDAP connections refused or closed by a limit, by the limit's setting name", Kind::kCounter,
+      {"limit"});
+  return f;
+}
+
+constexpr std::chrono::seconds kLimitLogInterval{60};
+
 }  // namespace
+
+void RecordLimitHit(std::string_view limit, std::string_view client_ip) {
+  LimitHits()->CounterFor({std::string(limit)})->Add();
+  if (client_ip.empty()) return;
+  static net::PerClientLog log(kLimitLogInterval);
+  std::string key = std::string(client_ip) + " " + std::string(limit);
+  uint64_t suppressed = 0;
+  if (log.ShouldLog(key, &suppressed)) {
+    LogWarn("ldap.limit_hit", {{"limit", limit},
+                               {"client_ip", client_ip},
+                               {"suppressed", static_cast<int64_t>(suppressed)}});
+  }
+}
 
 void RecordOperation(ldap::OpTag request, Code result, double seconds) {
   std::string op(OpName(request));

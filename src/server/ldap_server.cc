@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
+#include "server/ldap_metrics.h"
 #include "server/ldap_session.h"
 
 namespace skydir::server {
@@ -15,6 +16,7 @@ net::ConnectionLimits LimitsFrom(const LdapSettings& s) {
   net::ConnectionLimits l;
   l.max_total = s.max_connections;
   l.max_per_ip = s.max_connections_per_ip;
+  l.on_reject = [](std::string_view reason) { RecordLimitHit(reason, {}); };
   return l;
 }
 

@@ -1,5 +1,6 @@
 #include "server/ldap_session.h"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "ber/framer.h"
@@ -33,14 +34,23 @@ ldap::DecodeLimits LdapSession::Limits() const {
   return limits;
 }
 
-net::Stream::Duration LdapSession::ReadTimeout() const {
+LdapSession::ReadLimit LdapSession::NextReadLimit() const {
   const LdapSettings& s = ctx_.settings.ldap;
-  if (!in_.empty()) return std::chrono::seconds(s.pdu_read_timeout_seconds);
-  if (principal_.authenticated()) return std::chrono::seconds(s.idle_timeout_seconds);
-  auto left = std::chrono::seconds(s.unauthenticated_timeout_seconds) -
-              (Clock::now() - connected_at_);
-  // A connection that never bound is closed once its time is up.
-  return left > Clock::duration::zero() ? left : std::chrono::milliseconds(1);
+  // Deadlines, not per-read timeouts: a client that trickles a byte now and then must not keep a
+  // message (or an unbound connection) open for ever.
+  auto left = [](Clock::time_point deadline) -> net::Stream::Duration {
+    auto d = deadline - Clock::now();
+    return d > Clock::duration::zero() ? d : std::chrono::milliseconds(1);
+  };
+  if (!in_.empty()) {
+    return {left(pdu_started_ + std::chrono::seconds(s.pdu_read_timeout_seconds)),
+            "pdu_read_timeout"};
+  }
+  if (principal_.authenticated()) {
+    return {std::chrono::seconds(s.idle_timeout_seconds), "idle_timeout"};
+  }
+  return {left(connected_at_ + std::chrono::seconds(s.unauthenticated_timeout_seconds)),
+          "unauthenticated_timeout"};
 }
 
 asio::awaitable<void> LdapSession::Run() {
@@ -78,8 +88,13 @@ asio::awaitable<void> LdapSession::Run() {
       break;
     }
     if (frame.state == ber::FrameState::kNeedMore) {
-      net::IoResult r = co_await stream_->ReadSome(asio::buffer(buffer), ReadTimeout());
-      if (r.ec) break;  // EOF, timeout or reset: nothing left to answer
+      const ReadLimit limit = NextReadLimit();
+      net::IoResult r = co_await stream_->ReadSome(asio::buffer(buffer), limit.left);
+      if (r.ec) {  // EOF, timeout or reset: nothing left to answer
+        if (r.ec == asio::error::timed_out) RecordLimitHit(limit.name, client_.ip);
+        break;
+      }
+      if (in_.empty()) pdu_started_ = Clock::now();
       in_.append(buffer.data(), r.bytes);
       continue;
     }
@@ -87,6 +102,7 @@ asio::awaitable<void> LdapSession::Run() {
     auto request = ldap::DecodeRequest(std::string_view(in_).substr(0, frame.pdu_size), Limits(),
                                        &failure);
     in_.erase(0, frame.pdu_size);
+    pdu_started_ = Clock::now();  // the next message, if any of it is here, starts now
     if (!request.ok()) {
       RecordProtocolViolation("decode");
       auto response = failure.op ? ldap::ResponseOpFor(*failure.op) : std::nullopt;
@@ -124,9 +140,12 @@ void LdapSession::Respond(int32_t id, ldap::OpTag op, Code code, std::string_vie
 
 asio::awaitable<bool> LdapSession::Flush() {
   if (out_.empty()) co_return true;
-  auto timeout = std::chrono::seconds(ctx_.settings.ldap.idle_timeout_seconds);
+  // Back-pressure: the session waits here while the client does not read, holding at most
+  // max_write_buffer_bytes (SendEntries flushes at that size), and gives up after the timeout.
+  auto timeout = std::chrono::seconds(ctx_.settings.ldap.write_timeout_seconds);
   net::IoResult r = co_await stream_->WriteAll(asio::buffer(out_), timeout);
   out_.clear();
+  if (r.ec == asio::error::timed_out) RecordLimitHit("write_timeout", client_.ip);
   co_return !r.ec;
 }
 

@@ -44,7 +44,12 @@ class LdapSession : public std::enable_shared_from_this<LdapSession> {
                std::string_view matched_dn = {});
   boost::asio::awaitable<bool> Flush();
   boost::asio::awaitable<void> Disconnect(Code code, std::string_view message);
-  net::Stream::Duration ReadTimeout() const;
+  // How long the next read may wait, and the setting that bounds it (for metrics and logs).
+  struct ReadLimit {
+    net::Stream::Duration left;
+    std::string_view name;
+  };
+  ReadLimit NextReadLimit() const;
   size_t MaxPdu() const;
   ldap::DecodeLimits Limits() const;
 
@@ -59,6 +64,7 @@ class LdapSession : public std::enable_shared_from_this<LdapSession> {
   std::string out_;  // encoded responses not yet written
   bool closing_ = false;
   Clock::time_point connected_at_;
+  Clock::time_point pdu_started_;    // when the first byte of the message in in_ arrived
   Code last_code_ = Code::kSuccess;  // result of the operation being answered, for metrics
 };
 

@@ -10,7 +10,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr size_t kFlushBytes = 256 * 1024;
 constexpr size_t kDeadlineCheckEvery = 256;
 
 // The smaller of two limits where 0 means none.
@@ -39,7 +38,7 @@ asio::awaitable<bool> LdapSession::SendEntries(int32_t id,
       dit::AppendSelectedAttributes(e, selection, &scratch);
       ldap::AppendSearchResultEntry(&out_, id, e.dn, scratch);
     }
-    if (out_.size() >= kFlushBytes && !co_await Flush()) {
+    if (out_.size() >= ctx_.settings.ldap.max_write_buffer_bytes && !co_await Flush()) {
       closing_ = true;
       co_return false;
     }

@@ -230,7 +230,20 @@ Status LdifImporter::AddUser(int64_t line, const std::string& dn, const LdifEntr
     }
     if (user.state == UserState::kStaged) user.state = UserState::kActivated;
   }
-  if (new_hash) user.password_changed = NowMicros();
+  if (new_hash) {
+    // A migrated password keeps its age (OpenLDAP's ppolicy pwdChangedTime), so that a password
+    // policy's maximum age applies to it as it did at the source; a time in the future is not
+    // believed.
+    user.password_changed = NowMicros();
+    if (auto changed = e.First("pwdChangedTime")) {
+      std::optional<int64_t> when = ParseGeneralizedTime(*changed);
+      if (!when) {
+        Refuse(line, dn, "pwdChangedTime: '" + *changed + "' is not a GeneralizedTime");
+        return Status::Ok();
+      }
+      if (*when < user.password_changed) user.password_changed = *when;
+    }
+  }
 
   if (Status s = directory::ValidateUser(user); !s.ok()) {
     Refuse(line, dn, s.message());

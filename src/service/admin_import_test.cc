@@ -212,6 +212,20 @@ TEST_F(AdminTest, ImportedHashCountsForPasswordHistory) {
   EXPECT_TRUE(admin_->SetPassword(org_, alice->id, "a brand new secret").ok());
 }
 
+// Regression: an imported password, once changed, could be set again at once: it had never been
+// recorded in the history, only checked while it was the current one.
+TEST_F(AdminTest, ImportedPasswordStaysInHistoryAfterAChange) {
+  ASSERT_TRUE(Import(*admin_, org_, SampleLdif()).ok());
+  directory::OrgSettings settings;
+  settings.password.history = 2;
+  ASSERT_TRUE(admin_->UpdateOrgSettings(org_, settings).ok());
+  auto alice = admin_->ResolveUser(org_, "alice");
+  ASSERT_TRUE(alice.ok());
+  ASSERT_TRUE(admin_->SetPassword(org_, alice->id, "a brand new secret").ok());
+  EXPECT_FAILS_WITH(admin_->SetPassword(org_, alice->id, "alice secret"),
+                    Code::kConstraintViolation, "password: must differ from the last 2 passwords");
+}
+
 TEST_F(AdminTest, ImportConnectLdapConnectsEverything) {
   auto report = Import(*admin_, org_, SampleLdif(), true);
   ASSERT_TRUE(report.ok());

@@ -1,4 +1,5 @@
 // User use cases: create, update, password, state changes, delete, lookups.
+#include <algorithm>
 #include <string>
 
 #include "common/ids.h"
@@ -198,16 +199,23 @@ Status Admin::ApplyPassword(store::Transaction& txn, std::string_view org_id, Us
   SKYDIR_ASSIGN_OR_RETURN(auto org, txn.GetOrg(org_id));
   const directory::PasswordPolicy& policy = org.settings.password;
   SKYDIR_RETURN_IF_ERROR(directory::CheckPassword(policy, password));
+  SKYDIR_ASSIGN_OR_RETURN(
+      auto previous, txn.PasswordHistory(org_id, user.id, std::max<uint32_t>(policy.history, 1)));
+  // A current hash that never went through the history (an import) counts too, and is recorded
+  // before it is replaced, so that it stays in the history after the change.
+  const bool current_unrecorded =
+      !user.password_hash.empty() && (previous.empty() || previous.front() != user.password_hash);
+  if (current_unrecorded) previous.push_back(user.password_hash);
   if (policy.history > 0) {
-    SKYDIR_ASSIGN_OR_RETURN(auto previous, txn.PasswordHistory(org_id, user.id, policy.history));
-    // The current hash counts even when it never went through the history (an import).
-    if (!user.password_hash.empty()) previous.push_back(user.password_hash);
     for (const std::string& old : previous) {
       if (hasher_.Verify(old, password).ok) {
         return InvalidArgument("password: must differ from the last " +
                                std::to_string(policy.history) + " passwords");
       }
     }
+  }
+  if (current_unrecorded) {
+    SKYDIR_RETURN_IF_ERROR(txn.AddPasswordHistory(org_id, user.id, user.password_hash));
   }
   user.password_hash = hash;
   user.password_changed = NowMicros();

@@ -13,6 +13,8 @@ extern "C" int SkydirFuzz_ber_framer(const uint8_t* data, size_t size);
 extern "C" int SkydirFuzz_ldap_message(const uint8_t* data, size_t size);
 extern "C" int SkydirFuzz_ldap_filter(const uint8_t* data, size_t size);
 extern "C" int SkydirFuzz_dn(const uint8_t* data, size_t size);
+extern "C" int SkydirFuzz_ldif(const uint8_t* data, size_t size);
+extern "C" int SkydirFuzz_api_json(const uint8_t* data, size_t size);
 
 namespace {
 
@@ -48,5 +50,7 @@ TEST(FuzzReplayTest, BerFramer) { Replay("ber_framer_fuzz", SkydirFuzz_ber_frame
 TEST(FuzzReplayTest, LdapMessage) { Replay("ldap_message_fuzz", SkydirFuzz_ldap_message); }
 TEST(FuzzReplayTest, LdapFilter) { Replay("ldap_filter_fuzz", SkydirFuzz_ldap_filter); }
 TEST(FuzzReplayTest, Dn) { Replay("dn_fuzz", SkydirFuzz_dn); }
+TEST(FuzzReplayTest, Ldif) { Replay("ldif_fuzz", SkydirFuzz_ldif); }
+TEST(FuzzReplayTest, ApiJson) { Replay("api_json_fuzz", SkydirFuzz_api_json); }
 
 }  // namespace

@@ -1,101 +1,22 @@
-"""Raw-socket hostile input against a running skydir (issue 3 "no input crashes the server").
+"""Raw-socket hostile input against a running skydir ("no input crashes the server"), and StartTLS
+out of order.
 
 Each case sends bytes no well-behaved client sends and checks the answer: the right LDAP result
 code, or a Notice of Disconnection / closed connection; and after every case a fresh client
 must still be served. Prints one line per check and the closing "N passed, N failed" line.
 Usage: hostile_input.py HOST PORT BIND_DN PASSWORD
 """
+import os
 import socket
+import ssl
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from ldap_wire import (Checks, bind_op, integer, is_notice, message, octets, present,  # noqa: E402
+                       read_messages, result_code, search_op, tlv)
+
 HOST, PORT, BIND_DN, PASSWORD = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-passed = failed = 0
-
-
-def report(ok, name, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"FAIL - {name} : {detail}")
-
-
-def tlv(tag, body):
-    n = len(body)
-    if n < 128:
-        length = bytes([n])
-    else:
-        raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        length = bytes([0x80 | len(raw)]) + raw
-    return bytes([tag]) + length + body
-
-
-def integer(v, tag=0x02):
-    return tlv(tag, v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True))
-
-
-def octets(s, tag=0x04):
-    return tlv(tag, s if isinstance(s, bytes) else s.encode())
-
-
-def message(msg_id, op):
-    return tlv(0x30, integer(msg_id) + op)
-
-
-def bind_op(dn, pw):
-    return tlv(0x60, integer(3) + octets(dn) + octets(pw, 0x80))
-
-
-def search_op(base, filt, attrs=()):
-    return tlv(0x63, octets(base) + integer(2, 0x0A) + integer(0, 0x0A) + integer(0) +
-               integer(0) + tlv(0x01, b"\x00") + filt +
-               tlv(0x30, b"".join(octets(a) for a in attrs)))
-
-
-def present(attr):
-    return octets(attr, 0x87)
-
-
-def read_messages(sock, timeout=5.0):
-    """Reads whole LDAPMessages until the connection is idle or closed; returns (msgs, closed)."""
-    sock.settimeout(timeout)
-    data = b""
-    closed = False
-    try:
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                closed = True
-                break
-            data += chunk
-            sock.settimeout(0.5)
-    except socket.timeout:
-        pass
-    except ConnectionResetError:
-        closed = True
-    msgs = []
-    while len(data) >= 2:
-        n = data[1]
-        hdr = 2
-        if n & 0x80:
-            k = n & 0x7F
-            n = int.from_bytes(data[2:2 + k], "big")
-            hdr = 2 + k
-        msgs.append(data[:hdr + n])
-        data = data[hdr + n:]
-    return msgs, closed
-
-
-def result_code(msg):
-    """The resultCode of an LDAPResult-shaped response (the first ENUMERATED)."""
-    i = msg.find(b"\x0a\x01")
-    return msg[i + 2] if i >= 0 else None
-
-
-def is_notice(msg):
-    return b"1.3.6.1.4.1.1466.20036" in msg
+report = Checks()
 
 
 def connect():
@@ -155,5 +76,70 @@ case("operation before bind", message(1, search_op("o=x,dc=jumpcloud,dc=com", pr
 case("write operation", bind + message(2, tlv(0x4a, b"uid=x")), 53)
 case("unknown extended operation", bind + message(2, tlv(0x77, octets("1.2.3.4", 0x80))), 2)
 case("duplicate message ids", bind + message(1, search_op("", present("objectClass"))), 0)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+
+
+# --- StartTLS out of order (RFC 4511 §4.14.1) --------------------------------------------------
+STARTTLS = message(9, tlv(0x77, octets("1.3.6.1.4.1.1466.20037", 0x80)))
+PAGED_OID = b"1.2.840.113556.1.4.319"
+
+
+def tls_after_starttls(sock):
+    """Sends StartTLS on `sock`, checks success, returns the TLS-wrapped socket."""
+    sock.sendall(STARTTLS)
+    msgs, _ = read_messages(sock, 5)
+    if not msgs or result_code(msgs[0]) != 0:
+        raise OSError(f"StartTLS refused: {msgs}")
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx.wrap_socket(sock)
+
+
+def paged_search(msg_id, size, cookie=b""):
+    value = tlv(0x30, integer(size) + octets(cookie))
+    control = tlv(0x30, octets(PAGED_OID) + octets(value))
+    op = search_op(BIND_DN.split(",", 1)[1], present("objectClass"))
+    return tlv(0x30, integer(msg_id) + op + tlv(0xa0, control))
+
+
+def cookie_of(done):
+    """The cookie in a searchResultDone's paged results control."""
+    i = done.find(PAGED_OID) + len(PAGED_OID)
+    value = done[i + 2:]  # the control's OCTET STRING (short form)
+    seq = value[2:]
+    n = seq[1] + 2 if seq[0] == 0x02 else 2  # skip the size INTEGER
+    seq = seq[n:]
+    return seq[2:2 + seq[1]]
+
+
+s = connect()
+try:
+    t = tls_after_starttls(s)
+    t.sendall(STARTTLS)
+    msgs, _ = read_messages(t, 5)
+    report(msgs and result_code(msgs[0]) == 1, "StartTLS twice: the second is operationsError (1)",
+           f"{[result_code(m) for m in msgs]}")
+    t.close()
+except (OSError, ssl.SSLError) as e:
+    report(False, "StartTLS twice: the second is operationsError (1)", str(e))
+report(healthy(), "server still serves after: StartTLS twice")
+
+case("a request pipelined right behind StartTLS", STARTTLS + bind, "notice")
+
+s = connect()
+try:
+    s.sendall(bind + paged_search(2, 1))
+    msgs, _ = read_messages(s, 5)
+    cookie = cookie_of(msgs[-1])
+    t = tls_after_starttls(s)
+    t.sendall(message(3, bind_op(BIND_DN, PASSWORD)) + paged_search(4, 1, cookie))
+    msgs, _ = read_messages(t, 5)
+    codes = [result_code(m) for m in msgs]
+    report(cookie and codes[:1] == [0] and codes[-1] == 53,
+           "StartTLS in the middle of a paged search: the old cookie is unwillingToPerform (53)",
+           f"cookie={cookie!r} codes={codes}")
+    t.close()
+except (OSError, ssl.SSLError) as e:
+    report(False, "StartTLS in the middle of a paged search", str(e))
+report(healthy(), "server still serves after: StartTLS in the middle of a paged search")
+sys.exit(report.finish())

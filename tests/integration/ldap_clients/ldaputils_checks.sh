@@ -245,13 +245,15 @@ if sky_out=$("$BIN" --data-dir "$DATA" user add acme gina --email gina@acme.exam
   sky_out=$("$BIN" --data-dir "$DATA" ldap connect acme --user gina 2>&1); then
   t0=$(date +%s%N)
   seen=0
-  while (( ($(date +%s%N) - t0) < 1000000000 )); do
+  # The promise is 1 s; sanitizer builds run slower by SKYDIR_TEST_TIME_FACTOR (scripts/sanitize).
+  limit_s=${SKYDIR_TEST_TIME_FACTOR:-1}
+  while (( ($(date +%s%N) - t0) < limit_s * 1000000000 )); do
     search "${AS_SVC_TLS[@]}" -b "$USERS_A" '(uid=gina)' mail
     if [[ $(values mail) == gina@acme.example ]]; then seen=1; break; fi
     sleep 0.05
   done
   ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-  check "a user added with the CLI is visible within 1 s (${ms} ms)" "not seen after ${ms} ms" test $seen = 1
+  check "a user added with the CLI is visible within ${limit_s} s (${ms} ms)" "not seen after ${ms} ms" test $seen = 1
   run ldapwhoami -x -H "$LDAPS_URL" -D "$(user_dn gina)" -w "$PW_A"
   check "the new user can bind" "rc=$RC" test "$RC" = 0
   if sky_out=$("$BIN" --data-dir "$DATA" user suspend acme gina 2>&1); then

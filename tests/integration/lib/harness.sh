@@ -1,6 +1,7 @@
 # Shared by the integration suites: checks that print one line each and a closing count,
 # free ports, and a server started on a temporary data directory.
-# Source it; then call start_server DATA_DIR [extra serve flags], check/ok/fail, and finish.
+# Source it; then call start_server or start_api_server DATA_DIR [extra serve flags],
+# check/ok/fail, and finish.
 
 PASSED=0
 FAILED=0
@@ -36,6 +37,27 @@ start_server() {
   done
   echo "server did not start:"; cat "$data.log"
   return 1
+}
+
+# start_api_server DATA_DIR [flags...]: starts skydir serve with LDAP (no LDAPS) and the HTTP API
+# on ports the kernel picks; sets LDAP_PORT, HTTP_PORT, SERVER_PID and SERVER_LOG (stderr).
+start_api_server() {
+  local data=$1; shift
+  SERVER_OUT="$data.out"
+  SERVER_LOG="$data.log"
+  "$SKYDIR_BIN" --data-dir "$data" serve --ldap 127.0.0.1:0 --ldaps "" --http 127.0.0.1:0 "$@" \
+    >"$SERVER_OUT" 2>"$SERVER_LOG" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q "admin API" "$SERVER_OUT" 2>/dev/null && break
+    sleep 0.1
+  done
+  LDAP_PORT=$(sed -nE 's/.*LDAP on port ([0-9]+).*/\1/p' "$SERVER_OUT")
+  HTTP_PORT=$(sed -nE 's/.*HTTP port ([0-9]+).*/\1/p' "$SERVER_OUT")
+  if [ -z "$LDAP_PORT" ] || [ -z "$HTTP_PORT" ]; then
+    echo "server did not start:"; cat "$SERVER_LOG"
+    return 1
+  fi
 }
 
 stop_server() {
