@@ -33,13 +33,14 @@ int RunExport(const Settings& settings, const std::string& org_id, std::ostream&
   for (uint32_t i = 0; i < snapshot->size(); ++i) {
     const dit::Entry& e = snapshot->entry(i);
     ldif::LdifRecord record;
-    record.dn = e.dn;
-    for (const dit::AttributeValues& a : e.attributes) {
-      if (dit::TypeOf(a.attr).usage != dit::Usage::kUser) continue;
-      for (const std::string& v : a.values) record.attributes.emplace_back(dit::TypeOf(a.attr).name, v);
+    record.dn = e.dn();
+    for (size_t a = 0; a < e.attribute_count(); ++a) {
+      const dit::AttributeType& type = dit::TypeOf(e.attribute(a));
+      if (type.usage != dit::Usage::kUser) continue;
+      for (std::string_view v : e.values(a)) record.attributes.emplace_back(type.name, v);
     }
-    if (e.kind == dit::EntryKind::kUser && !e.password_hash.empty()) {
-      record.attributes.emplace_back("userPassword", e.password_hash);
+    if (e.kind == dit::EntryKind::kUser && !e.password_hash().empty()) {
+      record.attributes.emplace_back("userPassword", e.password_hash());
     }
     if (Status s = writer.Write(record); !s.ok()) {
       std::cerr << "skydir: error: " << s.message() << "\n";

@@ -1,9 +1,14 @@
-// One LDAP entry as served from a snapshot: its DN, its attributes in canonical spelling and
-// order, and the pre-encoded BER of its user attributes (encoded once per snapshot build and
-// reused by every search that asks for all user attributes).
+// One LDAP entry as served from a snapshot, sealed into a single buffer: the BER of its user
+// attributes as a PartialAttributeList (sent as is to every search that asks for all user
+// attributes), then its operational attributes as PartialAttributes, then its DN, normalized
+// DN, model id and password hash. Attribute values are read in place from that BER, so an
+// entry costs one allocation for its bytes and one for its small attribute table, whatever its
+// number of attributes and values (issue 7: memory).
 #pragma once
 
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,27 +19,113 @@ namespace skydir::dit {
 
 enum class EntryKind : uint8_t { kOrg, kUsersOu, kUser, kGroup };
 
+// An attribute with owned values: what an entry is built from.
 struct AttributeValues {
   Attr attr;
   std::vector<std::string> values;
 };
 
-struct Entry {
+// The values of one sealed attribute: a forward range of string_views over the BER
+// `SET OF OCTET STRING` that holds them.
+class Values {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = std::string_view;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const std::string_view*;
+    using reference = std::string_view;
+
+    iterator() = default;
+    iterator(const char* at, const char* end) : at_(at), end_(end) { Read(); }
+    std::string_view operator*() const { return value_; }
+    iterator& operator++() {
+      at_ = value_.data() + value_.size();
+      Read();
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const iterator& o) const { return at_ == o.at_; }
+
+   private:
+    void Read();
+    const char* at_ = nullptr;
+    const char* end_ = nullptr;
+    std::string_view value_;
+  };
+
+  Values() = default;
+  explicit Values(std::string_view set_contents) : contents_(set_contents) {}
+  iterator begin() const { return {contents_.data(), contents_.data() + contents_.size()}; }
+  iterator end() const {
+    const char* e = contents_.data() + contents_.size();
+    return {e, e};
+  }
+  bool empty() const { return contents_.empty(); }
+  size_t size() const;
+  std::string_view front() const { return *begin(); }
+  std::vector<std::string> ToStrings() const;
+
+ private:
+  std::string_view contents_;
+};
+
+// What an entry is made of before it is sealed.
+struct EntryDraft {
   EntryKind kind = EntryKind::kUser;
   std::string dn;   // as returned; member/memberOf values are byte-identical copies of it
   std::string ndn;  // normalized (ldap::NormalizeDn), for lookups
   std::vector<AttributeValues> attributes;  // user attributes then operational ones
-  // BER of the PartialAttributeList holding every user attribute (RFC 4511 §4.5.2).
-  std::string encoded_user_attributes;
   std::string model_id;  // the user's or group's id; empty for the org and ou entries
-
-  // Users only: what Bind needs.
   std::string password_hash;
+  bool can_bind = false;
+  bool binding_user = false;
+  int64_t locked_until = 0;
+};
+
+class Entry {
+ public:
+  Entry() = default;
+  explicit Entry(const EntryDraft& draft);
+
+  EntryKind kind = EntryKind::kUser;
+  // Users only: what Bind needs.
   bool can_bind = false;          // activated, connected, not locked by policy
   bool binding_user = false;      // "Enable as LDAP Bind DN": may search the org
   int64_t locked_until = 0;       // 0, or the time an automatic lockout ends
 
-  const AttributeValues* Find(Attr attr) const;
+  std::string_view dn() const { return Slice(dn_at_, ndn_at_); }
+  std::string_view ndn() const { return Slice(ndn_at_, model_at_); }
+  std::string_view model_id() const { return Slice(model_at_, hash_at_); }
+  std::string_view password_hash() const { return Slice(hash_at_, bytes_.size()); }
+  // BER of the PartialAttributeList holding every user attribute (RFC 4511 §4.5.2).
+  std::string_view encoded_user_attributes() const { return Slice(0, user_end_); }
+
+  // The attributes, user ones first, in the order they are returned.
+  size_t attribute_count() const { return table_.size(); }
+  Attr attribute(size_t i) const { return table_[i].attr; }
+  Values values(size_t i) const;
+  // The whole PartialAttribute TLV of attribute i, ready to append to a list.
+  std::string_view encoded_attribute(size_t i) const;
+  std::optional<Values> Find(Attr attr) const;
+
+ private:
+  struct AttributeAt {
+    uint32_t offset;  // of its PartialAttribute TLV in bytes_
+    Attr attr;
+  };
+  std::string_view Slice(size_t from, size_t to) const {
+    return std::string_view(bytes_).substr(from, to - from);
+  }
+
+  std::string bytes_;
+  std::vector<AttributeAt> table_;
+  uint32_t user_end_ = 0, dn_at_ = 0, ndn_at_ = 0, model_at_ = 0, hash_at_ = 0;
 };
 
 // Encodes PartialAttributeList for the given attributes (all values; or types only).

@@ -147,7 +147,7 @@ Tri Not(Tri t) {
   return Tri::kUndefined;
 }
 
-bool ContainsSorted(const std::vector<uint32_t>& v, uint32_t x) {
+bool ContainsSorted(std::span<const uint32_t> v, uint32_t x) {
   return std::binary_search(v.begin(), v.end(), x);
 }
 
@@ -182,14 +182,14 @@ Tri Leaf(const Node& n, const Snapshot& snap, uint32_t idx) {
                   (n.kind == FilterKind::kExtensible && n.rule == MatchRule::kEquality &&
                    !n.dn_attributes);
   if (equality && Snapshot::IsIndexed(attr)) {
-    const std::vector<uint32_t>* hits = snap.Lookup(attr, n.value);
+    std::optional<std::span<const uint32_t>> hits = snap.Lookup(attr, n.value);
     return hits && ContainsSorted(*hits, idx) ? Tri::kTrue : Tri::kFalse;
   }
-  const AttributeValues* a = attr == Attr::kUserPassword ? nullptr : e.Find(attr);
+  std::optional<Values> a = attr == Attr::kUserPassword ? std::nullopt : e.Find(attr);
   if (n.kind == FilterKind::kPresent) return a ? Tri::kTrue : Tri::kFalse;
   bool matched = false;
   if (a) {
-    for (const std::string& raw : a->values) {
+    for (std::string_view raw : *a) {
       switch (n.kind) {
         case FilterKind::kEqual:
         case FilterKind::kApprox:
@@ -237,7 +237,7 @@ Tri Leaf(const Node& n, const Snapshot& snap, uint32_t idx) {
     }
   }
   if (n.kind == FilterKind::kExtensible && n.dn_attributes) {
-    auto dn = ldap::ParseDn(e.dn);
+    auto dn = ldap::ParseDn(e.dn());
     if (dn.ok()) {
       for (const auto& rdn : dn->rdns) {
         for (const auto& ava : rdn) {
@@ -317,8 +317,8 @@ std::optional<std::vector<uint32_t>> NodeCandidates(const Node& n, const Snapsho
   if (n.kind == FilterKind::kExtensible && n.rule == MatchRule::kInChain) return n.chain;
   bool equality = n.kind == FilterKind::kEqual || n.kind == FilterKind::kApprox;
   if (equality && Snapshot::IsIndexed(*n.attr)) {
-    const std::vector<uint32_t>* hits = snap.Lookup(*n.attr, n.value);
-    return hits ? *hits : std::vector<uint32_t>{};
+    std::optional<std::span<const uint32_t>> hits = snap.Lookup(*n.attr, n.value);
+    return hits ? std::vector<uint32_t>(hits->begin(), hits->end()) : std::vector<uint32_t>{};
   }
   return std::nullopt;
 }

@@ -65,7 +65,7 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
 
 // "o" for the org entry, else the first RDN's value.
 std::string Name(const Entry& e) {
-  auto dn = ldap::ParseDn(e.dn);
+  auto dn = ldap::ParseDn(e.dn());
   if (!dn.ok() || dn->empty()) return "?";
   std::string v = dn->rdns[0][0].value;
   return dn->rdns[0][0].type == "o" ? "o" : v;
@@ -122,14 +122,14 @@ TEST(FilterEvalTest, MemberValuesAreByteIdenticalToEntryDns) {
   auto snap = Snapshot::Build(Fixture(), {}, 0);
   for (uint32_t i = 0; i < snap->size(); ++i) {
     for (Attr a : {Attr::kMember, Attr::kMemberOf}) {
-      const AttributeValues* v = snap->entry(i).Find(a);
-      if (v == nullptr) continue;
-      for (const std::string& dn : v->values) {
+      std::optional<Values> v = snap->entry(i).Find(a);
+      if (!v) continue;
+      for (std::string_view dn : *v) {
         auto ndn = ldap::NormalizeDn(dn);
         ASSERT_TRUE(ndn.ok());
         auto target = snap->FindByNdn(*ndn);
         ASSERT_TRUE(target.has_value()) << dn;
-        EXPECT_EQ(snap->entry(*target).dn, dn);
+        EXPECT_EQ(snap->entry(*target).dn(), dn);
       }
     }
   }
@@ -138,9 +138,10 @@ TEST(FilterEvalTest, MemberValuesAreByteIdenticalToEntryDns) {
 TEST(FilterEvalTest, SingleValuedAttributesStaySingle) {
   auto snap = Snapshot::Build(Fixture(), {}, 0);
   for (uint32_t i = 0; i < snap->size(); ++i) {
-    for (const AttributeValues& a : snap->entry(i).attributes) {
-      if (TypeOf(a.attr).single_valued) {
-        EXPECT_EQ(a.values.size(), 1u) << TypeOf(a.attr).name;
+    const Entry& e = snap->entry(i);
+    for (size_t a = 0; a < e.attribute_count(); ++a) {
+      if (TypeOf(e.attribute(a)).single_valued) {
+        EXPECT_EQ(e.values(a).size(), 1u) << TypeOf(e.attribute(a)).name;
       }
     }
   }

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "ldap/message.h"
+#include "ber/writer.h"
 
 namespace skydir::dit {
 
@@ -37,15 +37,25 @@ bool Selection::Includes(Attr attr) const {
 
 void AppendSelectedAttributes(const Entry& entry, const Selection& selection, std::string* out) {
   if (selection.all_user && !selection.all_operational && selection.named.empty() &&
-      !selection.types_only && !entry.encoded_user_attributes.empty()) {
-    out->append(entry.encoded_user_attributes);
+      !selection.types_only) {
+    out->append(entry.encoded_user_attributes());
     return;
   }
-  ldap::AttributeListEncoder encoder(out, selection.types_only);
-  for (const AttributeValues& a : entry.attributes) {
-    if (selection.Includes(a.attr)) encoder.Add(TypeOf(a.attr).name, a.values);
+  ber::Writer writer(out);
+  const size_t list = writer.Begin(ber::kTagSequence);
+  for (size_t i = 0; i < entry.attribute_count(); ++i) {
+    const Attr attr = entry.attribute(i);
+    if (!selection.Includes(attr)) continue;
+    if (!selection.types_only) {
+      writer.AddRaw(entry.encoded_attribute(i));
+      continue;
+    }
+    const size_t attribute = writer.Begin(ber::kTagSequence);
+    writer.AddOctetString(TypeOf(attr).name);
+    writer.End(writer.Begin(ber::kTagSet));
+    writer.End(attribute);
   }
-  encoder.Finish();
+  writer.End(list);
 }
 
 }  // namespace skydir::dit

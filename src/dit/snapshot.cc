@@ -3,9 +3,15 @@
 namespace skydir::dit {
 
 std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
-  auto it = by_ndn_->find(std::string(ndn));
-  if (it == by_ndn_->end()) return std::nullopt;
-  return it->second;
+  int64_t i = by_ndn_->Find(ndn, [this](uint32_t e) { return entries_[e]->ndn(); });
+  if (i < 0) return std::nullopt;
+  return static_cast<uint32_t>(i);
+}
+
+std::optional<uint32_t> Snapshot::FindByModelId(std::string_view id) const {
+  int64_t i = by_model_->Find(id, [this](uint32_t e) { return entries_[e]->model_id(); });
+  if (i < 0) return std::nullopt;
+  return static_cast<uint32_t>(i);
 }
 
 // The tree has three levels (org, ou=Users, leaves), so scope is arithmetic on positions.
@@ -97,9 +103,9 @@ std::vector<uint32_t> Snapshot::TransitiveMembers(uint32_t group) const {
   std::vector<bool> seen(entries_.size(), false);
   std::vector<uint32_t> out;
   for (uint32_t g : groups) {
-    const AttributeValues* members = entries_[g]->Find(Attr::kMember);
-    if (members == nullptr) continue;
-    for (const std::string& dn : members->values) {
+    std::optional<Values> members = entries_[g]->Find(Attr::kMember);
+    if (!members) continue;
+    for (std::string_view dn : *members) {
       auto ndn = NormalizeValue(Attr::kMember, dn);
       if (!ndn) continue;
       auto idx = FindByNdn(*ndn);

@@ -12,13 +12,14 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "directory/model.h"
 #include "dit/entry.h"
+#include "dit/value_index.h"
 
 namespace skydir::dit {
 
@@ -57,10 +58,13 @@ class Snapshot {
 
   // The entry with normalized DN `ndn`.
   std::optional<uint32_t> FindByNdn(std::string_view ndn) const;
-  // Entries whose indexed attribute `attr` has normalized value `value`; nullptr when the
-  // attribute is not indexed (then the caller scans). An empty vector means no match.
-  const std::vector<uint32_t>* Lookup(Attr attr, std::string_view normalized_value) const;
+  // Entries whose indexed attribute `attr` has normalized value `value`, ascending; nullopt
+  // when the attribute is not indexed (then the caller scans). An empty span means no match.
+  std::optional<std::span<const uint32_t>> Lookup(Attr attr,
+                                                  std::string_view normalized_value) const;
   static bool IsIndexed(Attr attr);
+  // The user or group entry of model id `id`.
+  std::optional<uint32_t> FindByModelId(std::string_view id) const;
 
   // Entries in scope of `base`, in tree order.
   void ScopeEntries(uint32_t base, Scope scope, std::vector<uint32_t>* out) const;
@@ -79,8 +83,6 @@ class Snapshot {
   friend class SnapshotBuilder;
   Snapshot() = default;
 
-  using Index = std::unordered_map<std::string, std::vector<uint32_t>>;
-  using Positions = std::unordered_map<std::string, uint32_t>;
   using Adjacency = std::vector<std::vector<uint32_t>>;
 
   // Everything but the scalars is shared, immutable, between a snapshot and the ones patched
@@ -88,10 +90,11 @@ class Snapshot {
   std::string org_id_;
   directory::OrgSettings settings_;
   std::vector<std::shared_ptr<const Entry>> entries_;
-  std::shared_ptr<const Positions> by_ndn_;
-  std::shared_ptr<const Positions> by_model_;  // user or group id → entry
-  // One map per indexed attribute: normalized value → entries, ascending.
-  std::vector<std::shared_ptr<const Index>> indexes_;
+  // Keyed by what the entries hold, which a patch never changes (PatchUsers keeps DNs).
+  std::shared_ptr<const EntryKeyTable> by_ndn_;
+  std::shared_ptr<const EntryKeyTable> by_model_;  // user or group id → entry
+  // One per indexed attribute: normalized value → entries, ascending.
+  std::vector<std::shared_ptr<const ValueIndex>> indexes_;
   std::shared_ptr<const Adjacency> member_groups_;  // per entry (groups only)
   std::shared_ptr<const Adjacency> parent_groups_;  // per entry
   int64_t refresh_at_ = 0;

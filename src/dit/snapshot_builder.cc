@@ -32,17 +32,17 @@ std::string EntryUuid(std::string_view id) {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
-void Add(Entry& e, Attr attr, std::string value) {
+void Add(EntryDraft& e, Attr attr, std::string value) {
   if (value.empty()) return;
   e.attributes.push_back({attr, {std::move(value)}});
 }
 
-void AddMany(Entry& e, Attr attr, std::vector<std::string> values) {
+void AddMany(EntryDraft& e, Attr attr, std::vector<std::string> values) {
   if (values.empty()) return;
   e.attributes.push_back({attr, std::move(values)});
 }
 
-void AddOperational(Entry& e, std::string_view id, int64_t created, int64_t updated) {
+void AddOperational(EntryDraft& e, std::string_view id, int64_t created, int64_t updated) {
   if (!id.empty()) Add(e, Attr::kEntryUuid, EntryUuid(id));
   if (created) Add(e, Attr::kCreateTimestamp, FormatGeneralizedTime(created));
   if (updated || created) Add(e, Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
@@ -55,9 +55,9 @@ int64_t PasswordExpiry(const directory::User& u, const directory::PasswordPolicy
 }
 
 // A user's entry: everything but what Complete() adds. `member_of`: the DNs of its groups.
-Entry UserEntry(const directory::User& u, std::string dn, bool can_bind,
-                std::vector<std::string> member_of) {
-  Entry e;
+EntryDraft UserEntry(const directory::User& u, std::string dn, bool can_bind,
+                     std::vector<std::string> member_of) {
+  EntryDraft e;
   e.kind = EntryKind::kUser;
   e.dn = std::move(dn);
   e.model_id = u.id;
@@ -94,7 +94,7 @@ Entry UserEntry(const directory::User& u, std::string dn, bool can_bind,
 }
 
 // Adds what every entry has: its normalized DN and the operational attributes of the DN.
-void Complete(Entry& e) {
+void Complete(EntryDraft& e) {
   auto ndn = ldap::NormalizeDn(e.dn);
   e.ndn = ndn.ok() ? std::move(ndn).value() : e.dn;
   Add(e, Attr::kEntryDn, e.dn);
@@ -103,20 +103,11 @@ void Complete(Entry& e) {
       e.kind == EntryKind::kUser || e.kind == EntryKind::kGroup ? "FALSE" : "TRUE");
 }
 
-// The BER of every user attribute, encoded once per entry.
-void Encode(Entry& e) {
-  std::vector<const AttributeValues*> user_attrs;
-  for (const AttributeValues& a : e.attributes) {
-    if (TypeOf(a.attr).usage == Usage::kUser) user_attrs.push_back(&a);
-  }
-  e.encoded_user_attributes = EncodeAttributeList(user_attrs, /*types_only=*/false);
-}
-
 // The normalized values of `attr` in `e`, for its index.
 std::vector<std::string> IndexKeys(const Entry& e, Attr attr) {
   std::vector<std::string> keys;
-  if (const AttributeValues* a = e.Find(attr)) {
-    for (const std::string& v : a->values) {
+  if (std::optional<Values> a = e.Find(attr)) {
+    for (std::string_view v : *a) {
       if (auto norm = NormalizeValue(attr, v)) keys.push_back(std::move(*norm));
     }
   }
@@ -139,6 +130,10 @@ class SnapshotBuilder {
     view_ = directory::ComputeLdapView(data_, now_);
     org_dn_ = "o=" + ldap::EscapeDnValue(data_.org.id) + "," + options_.suffix;
     ou_dn_ = "ou=Users," + org_dn_;
+    const size_t expected = data_.users.size() + data_.groups.size() + 2;
+    entries_.reserve(expected);
+    by_ndn_ = EntryKeyTable(expected);
+    by_model_ = EntryKeyTable(expected);
 
     AddContainers();
     for (const directory::User& u : data_.users) {
@@ -167,7 +162,7 @@ class SnapshotBuilder {
   }
 
   void AddContainers() {
-    Entry org;
+    EntryDraft org;
     org.kind = EntryKind::kOrg;
     org.dn = org_dn_;
     AddMany(org, Attr::kObjectClass, {"top", "organization"});
@@ -175,7 +170,7 @@ class SnapshotBuilder {
     AddOperational(org, data_.org.id, data_.org.created, data_.org.updated);
     Push(std::move(org));
 
-    Entry ou;
+    EntryDraft ou;
     ou.kind = EntryKind::kUsersOu;
     ou.dn = ou_dn_;
     AddMany(ou, Attr::kObjectClass, {"top", "organizationalUnit"});
@@ -200,7 +195,7 @@ class SnapshotBuilder {
   }
 
   void AddGroup(const directory::Group& g) {
-    Entry e;
+    EntryDraft e;
     e.kind = EntryKind::kGroup;
     e.dn = group_dn_[g.id];
     e.model_id = g.id;
@@ -210,9 +205,11 @@ class SnapshotBuilder {
     Add(e, Attr::kGidNumber, std::to_string(g.gid));
     std::vector<std::string> members, member_uids;
     for (const std::string& uid : g.member_users) {
-      if (auto it = user_dn_.find(uid); it != user_dn_.end()) {
-        members.push_back(it->second);
-        member_uids.push_back(username_by_id_[uid]);
+      std::optional<uint32_t> user = EntryOf(uid);
+      if (!user || entries_[*user].kind != EntryKind::kUser) continue;
+      members.emplace_back(entries_[*user].dn());
+      if (std::optional<Values> name = entries_[*user].Find(Attr::kUid)) {
+        member_uids.emplace_back(name->front());
       }
     }
     for (const std::string& gid : g.member_groups) {
@@ -228,67 +225,68 @@ class SnapshotBuilder {
     if (snap_->refresh_at_ == 0 || when < snap_->refresh_at_) snap_->refresh_at_ = when;
   }
 
-  void Push(Entry e) {
-    Complete(e);
+  std::optional<uint32_t> EntryOf(std::string_view model_id) const {
+    int64_t i = by_model_.Find(model_id, [this](uint32_t e) { return entries_[e].model_id(); });
+    if (i < 0) return std::nullopt;
+    return static_cast<uint32_t>(i);
+  }
+
+  void Push(EntryDraft draft) {
+    Complete(draft);
     const auto position = static_cast<uint32_t>(entries_.size());
-    if (e.kind == EntryKind::kUser) {
-      username_by_id_[e.model_id] = e.Find(Attr::kUid)->values[0];
-      entry_by_model_[e.model_id] = position;
-    } else if (e.kind == EntryKind::kGroup) {
-      entry_by_model_[e.model_id] = position;
-    }
     // A second entry with the same normalized DN (names differing only in case) is dropped:
     // DNs compare case-insensitively, so it could never be addressed.
-    if (!by_ndn_.emplace(e.ndn, position).second) return;
-    if (!e.model_id.empty()) by_model_[e.model_id] = position;
-    entries_.push_back(std::move(e));
+    if (!by_ndn_.Insert(draft.ndn, position, [this](uint32_t e) { return entries_[e].ndn(); })) {
+      return;
+    }
+    if (!draft.model_id.empty()) {
+      by_model_.Insert(draft.model_id, position,
+                       [this](uint32_t e) { return entries_[e].model_id(); });
+    }
+    entries_.emplace_back(draft);
   }
 
   void LinkGroups() {
     size_t n = entries_.size();
     Snapshot::Adjacency member_groups(n), parent_groups(n);
     for (const directory::Group& g : data_.groups) {
-      auto self = entry_by_model_.find(g.id);
-      if (self == entry_by_model_.end()) continue;
+      std::optional<uint32_t> self = EntryOf(g.id);
+      if (!self) continue;
       for (const std::string& gid : g.member_groups) {
-        if (auto child = entry_by_model_.find(gid); child != entry_by_model_.end()) {
-          member_groups[self->second].push_back(child->second);
-          parent_groups[child->second].push_back(self->second);
+        if (std::optional<uint32_t> child = EntryOf(gid)) {
+          member_groups[*self].push_back(*child);
+          parent_groups[*child].push_back(*self);
         }
       }
       for (const std::string& uid : g.member_users) {
-        if (auto child = entry_by_model_.find(uid); child != entry_by_model_.end()) {
-          parent_groups[child->second].push_back(self->second);
-        }
+        if (std::optional<uint32_t> child = EntryOf(uid)) parent_groups[*child].push_back(*self);
       }
     }
+    for (auto& list : member_groups) list.shrink_to_fit();
+    for (auto& list : parent_groups) list.shrink_to_fit();
     snap_->member_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(member_groups));
     snap_->parent_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(parent_groups));
   }
 
   void Finish() {
-    std::vector<Snapshot::Index> indexes(std::size(kIndexed));
+    std::vector<ValueIndex::Builder> indexes(std::size(kIndexed));
     snap_->entries_.reserve(entries_.size());
     for (uint32_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
-      for (const AttributeValues& a : e.attributes) {
-        int slot = IndexSlot(a.attr);
+      for (size_t a = 0; a < e.attribute_count(); ++a) {
+        int slot = IndexSlot(e.attribute(a));
         if (slot < 0) continue;
-        for (const std::string& v : a.values) {
-          auto norm = NormalizeValue(a.attr, v);
-          if (!norm) continue;
-          auto& list = indexes[slot][*norm];
-          if (list.empty() || list.back() != i) list.push_back(i);
+        for (std::string_view v : e.values(a)) {
+          if (auto norm = NormalizeValue(e.attribute(a), v)) indexes[slot].Add(*norm, i);
         }
       }
-      Encode(e);
       snap_->entries_.push_back(std::make_shared<const Entry>(std::move(e)));
     }
-    for (Snapshot::Index& index : indexes) {
-      snap_->indexes_.push_back(std::make_shared<const Snapshot::Index>(std::move(index)));
+    for (ValueIndex::Builder& index : indexes) {
+      snap_->indexes_.push_back(std::make_shared<const ValueIndex>(std::move(index).Build()));
     }
-    snap_->by_ndn_ = std::make_shared<const Snapshot::Positions>(std::move(by_ndn_));
-    snap_->by_model_ = std::make_shared<const Snapshot::Positions>(std::move(by_model_));
+    snap_->by_ndn_ = std::make_shared<const EntryKeyTable>(std::move(by_ndn_));
+    snap_->by_model_ = std::make_shared<const EntryKeyTable>(std::move(by_model_));
   }
 
   const directory::OrgData& data_;
@@ -297,10 +295,9 @@ class SnapshotBuilder {
   std::unique_ptr<Snapshot> snap_;
   directory::LdapView view_;
   std::string org_dn_, ou_dn_;
-  directory::IdMap<std::string> user_dn_, group_dn_, username_by_id_;
-  directory::IdMap<uint32_t> entry_by_model_;
+  directory::IdMap<std::string> user_dn_, group_dn_;
   std::vector<Entry> entries_;  // moved into the snapshot by Finish()
-  Snapshot::Positions by_ndn_, by_model_;
+  EntryKeyTable by_ndn_, by_model_;
 };
 
 std::shared_ptr<const Snapshot> Snapshot::Build(const directory::OrgData& data,
@@ -308,51 +305,66 @@ std::shared_ptr<const Snapshot> Snapshot::Build(const directory::OrgData& data,
   return SnapshotBuilder(data, options, now).Build();
 }
 
+namespace {
+
+// `index` with `entry` moved from the keys `was` to the keys `is` (both sorted, unique).
+ValueIndex Edit(const ValueIndex& index, uint32_t entry, const std::vector<std::string>& was,
+                const std::vector<std::string>& is) {
+  auto has = [](const std::vector<std::string>& keys, std::string_view k) {
+    return std::binary_search(keys.begin(), keys.end(), k);
+  };
+  ValueIndex::Builder out;
+  std::vector<uint32_t> list;
+  std::vector<std::string_view> present;
+  for (size_t slot = 0; slot < index.key_count(); ++slot) {
+    const std::string_view key = index.key(slot);
+    list.assign(index.postings(slot).begin(), index.postings(slot).end());
+    if (has(was, key)) list.erase(std::remove(list.begin(), list.end(), entry), list.end());
+    if (has(is, key)) {
+      present.push_back(key);
+      auto at = std::lower_bound(list.begin(), list.end(), entry);
+      if (at == list.end() || *at != entry) list.insert(at, entry);
+    }
+    for (uint32_t e : list) out.Add(key, e);
+  }
+  for (const std::string& key : is) {
+    if (std::find(present.begin(), present.end(), key) == present.end()) out.Add(key, entry);
+  }
+  return std::move(out).Build();
+}
+
+}  // namespace
+
 std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
                                                      const std::vector<directory::User>& users,
                                                      int64_t now) {
   std::shared_ptr<Snapshot> snap(new Snapshot(old));  // shares everything with `old`
   snap->built_at_ = now;
-  std::vector<std::shared_ptr<Index>> copied(std::size(kIndexed));  // slots written to
   for (const directory::User& u : users) {
-    auto found = old.by_model_->find(u.id);
-    if (found == old.by_model_->end()) return nullptr;  // not served before: visibility changes
-    const uint32_t i = found->second;
+    std::optional<uint32_t> found = old.FindByModelId(u.id);
+    if (!found) return nullptr;  // not served before: visibility changes
+    const uint32_t i = *found;
     const Entry& before = *snap->entries_[i];
     if (before.kind != EntryKind::kUser || !before.can_bind) return nullptr;
     if (u.state != directory::UserState::kActivated || directory::IsLocked(u, now) ||
         directory::IsPasswordExpired(u, old.settings_.password, now)) {
       return nullptr;
     }
-    const AttributeValues* uid = before.Find(Attr::kUid);
-    if (uid == nullptr || uid->values.empty() || uid->values[0] != u.username) return nullptr;
+    std::optional<Values> uid = before.Find(Attr::kUid);
+    if (!uid || uid->empty() || uid->front() != u.username) return nullptr;
     std::vector<std::string> member_of;
-    if (const AttributeValues* groups = before.Find(Attr::kMemberOf)) member_of = groups->values;
-    Entry e = UserEntry(u, before.dn, /*can_bind=*/true, std::move(member_of));
-    Complete(e);
-    Encode(e);
+    if (std::optional<Values> groups = before.Find(Attr::kMemberOf)) member_of = groups->ToStrings();
+    EntryDraft draft = UserEntry(u, std::string(before.dn()), /*can_bind=*/true, std::move(member_of));
+    Complete(draft);
+    auto e = std::make_shared<const Entry>(draft);
     for (size_t slot = 0; slot < std::size(kIndexed); ++slot) {
       const Attr attr = kIndexed[slot];
-      std::vector<std::string> was = IndexKeys(before, attr), is = IndexKeys(e, attr);
+      std::vector<std::string> was = IndexKeys(before, attr), is = IndexKeys(*e, attr);
       if (was == is) continue;
-      if (!copied[slot]) {
-        copied[slot] = std::make_shared<Index>(*snap->indexes_[slot]);
-        snap->indexes_[slot] = copied[slot];
-      }
-      Index& index = *copied[slot];
-      for (const std::string& key : was) {
-        auto it = index.find(key);
-        if (it == index.end()) continue;
-        auto& list = it->second;
-        list.erase(std::remove(list.begin(), list.end(), i), list.end());
-        if (list.empty()) index.erase(it);
-      }
-      for (const std::string& key : is) {
-        auto& list = index[key];
-        list.insert(std::lower_bound(list.begin(), list.end(), i), i);
-      }
+      snap->indexes_[slot] =
+          std::make_shared<const ValueIndex>(Edit(*snap->indexes_[slot], i, was, is));
     }
-    snap->entries_[i] = std::make_shared<const Entry>(std::move(e));
+    snap->entries_[i] = std::move(e);
     // A new password expires later; make sure the snapshot is rebuilt when it does.
     if (int64_t expires = PasswordExpiry(u, old.settings_.password); expires > now) {
       if (snap->refresh_at_ == 0 || expires < snap->refresh_at_) snap->refresh_at_ = expires;
@@ -363,14 +375,11 @@ std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
 
 bool Snapshot::IsIndexed(Attr attr) { return IndexSlot(attr) >= 0; }
 
-const std::vector<uint32_t>* Snapshot::Lookup(Attr attr,
-                                              std::string_view normalized_value) const {
-  static const std::vector<uint32_t> kEmpty;
+std::optional<std::span<const uint32_t>> Snapshot::Lookup(
+    Attr attr, std::string_view normalized_value) const {
   int slot = IndexSlot(attr);
-  if (slot < 0) return nullptr;
-  const auto& index = *indexes_[slot];
-  auto it = index.find(std::string(normalized_value));
-  return it == index.end() ? &kEmpty : &it->second;
+  if (slot < 0) return std::nullopt;
+  return indexes_[slot]->Find(normalized_value);
 }
 
 }  // namespace skydir::dit

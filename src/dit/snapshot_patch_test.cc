@@ -1,5 +1,7 @@
 // Snapshot::PatchUsers must serve exactly what a full Build of the changed data serves, and
 // refuse whatever it cannot patch.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "dit/snapshot.h"
@@ -37,18 +39,27 @@ directory::OrgData Org() {
 void ExpectSameServed(const Snapshot& a, const Snapshot& b) {
   ASSERT_EQ(a.size(), b.size());
   for (uint32_t i = 0; i < a.size(); ++i) {
-    EXPECT_EQ(a.entry(i).dn, b.entry(i).dn);
-    EXPECT_EQ(a.entry(i).encoded_user_attributes, b.entry(i).encoded_user_attributes) << a.entry(i).dn;
-    EXPECT_EQ(a.entry(i).password_hash, b.entry(i).password_hash);
+    EXPECT_EQ(a.entry(i).dn(), b.entry(i).dn());
+    EXPECT_EQ(a.entry(i).encoded_user_attributes(), b.entry(i).encoded_user_attributes())
+        << a.entry(i).dn();
+    EXPECT_EQ(a.entry(i).password_hash(), b.entry(i).password_hash());
+    EXPECT_EQ(a.entry(i).ndn(), b.entry(i).ndn());
+    EXPECT_EQ(a.entry(i).model_id(), b.entry(i).model_id());
+    for (size_t k = 0; k < a.entry(i).attribute_count(); ++k) {
+      ASSERT_LT(k, b.entry(i).attribute_count());
+      EXPECT_EQ(a.entry(i).attribute(k), b.entry(i).attribute(k));
+      EXPECT_EQ(a.entry(i).encoded_attribute(k), b.entry(i).encoded_attribute(k));
+    }
     EXPECT_EQ(a.entry(i).can_bind, b.entry(i).can_bind);
     for (Attr attr : {Attr::kUid, Attr::kMail, Attr::kCn, Attr::kMemberOf, Attr::kUidNumber}) {
-      const AttributeValues* values = a.entry(i).Find(attr);
-      if (values == nullptr) continue;
-      for (const std::string& v : values->values) {
+      std::optional<Values> values = a.entry(i).Find(attr);
+      if (!values) continue;
+      for (std::string_view v : *values) {
         auto norm = NormalizeValue(attr, v);
         ASSERT_TRUE(norm);
-        ASSERT_NE(a.Lookup(attr, *norm), nullptr);
-        EXPECT_EQ(*a.Lookup(attr, *norm), *b.Lookup(attr, *norm)) << v;
+        auto in_a = a.Lookup(attr, *norm), in_b = b.Lookup(attr, *norm);
+        ASSERT_TRUE(in_a && in_b);
+        EXPECT_TRUE(std::equal(in_a->begin(), in_a->end(), in_b->begin(), in_b->end())) << v;
       }
     }
   }

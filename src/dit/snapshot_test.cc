@@ -35,7 +35,7 @@ directory::OrgData OrgWithOneUser(int64_t password_changed) {
 
 const Entry* Alice(const Snapshot& snap) {
   for (size_t i = 0; i < snap.size(); ++i) {
-    if (snap.entry(i).model_id == kUserId) return &snap.entry(i);
+    if (snap.entry(i).model_id() == kUserId) return &snap.entry(i);
   }
   return nullptr;
 }

@@ -5,20 +5,16 @@
 namespace skydir::dit {
 namespace {
 
-void Finish(Entry& e) {
+Entry Seal(EntryDraft& e) {
   auto ndn = ldap::NormalizeDn(e.dn);
   e.ndn = ndn.ok() ? *ndn : e.dn;
-  std::vector<const AttributeValues*> user;
-  for (const AttributeValues& a : e.attributes) {
-    if (TypeOf(a.attr).usage == Usage::kUser) user.push_back(&a);
-  }
-  e.encoded_user_attributes = EncodeAttributeList(user, false);
+  return Entry(e);
 }
 
 }  // namespace
 
 Entry BuildRootDse(const ServerFeatures& f) {
-  Entry e;
+  EntryDraft e;
   e.kind = EntryKind::kOrg;
   e.dn = "";
   e.attributes.push_back({Attr::kObjectClass, {"top", "extensibleObject"}});
@@ -31,12 +27,11 @@ Entry BuildRootDse(const ServerFeatures& f) {
   e.attributes.push_back({Attr::kSupportedFeatures, {"1.3.6.1.4.1.4203.1.5.1"}});
   e.attributes.push_back({Attr::kVendorName, {"skydir"}});
   e.attributes.push_back({Attr::kVendorVersion, {f.vendor_version}});
-  Finish(e);
-  return e;
+  return Seal(e);
 }
 
 Entry BuildSubschema() {
-  Entry e;
+  EntryDraft e;
   e.kind = EntryKind::kOrg;
   e.dn = "cn=Subschema";
   e.attributes.push_back({Attr::kObjectClass, {"top", "subentry", "subschema",
@@ -44,8 +39,7 @@ Entry BuildSubschema() {
   e.attributes.push_back({Attr::kCn, {"Subschema"}});
   e.attributes.push_back({Attr::kAttributeTypes, AttributeTypeDescriptions()});
   e.attributes.push_back({Attr::kObjectClasses, ObjectClassDescriptions()});
-  Finish(e);
-  return e;
+  return Seal(e);
 }
 
 }  // namespace skydir::dit

@@ -31,12 +31,12 @@ asio::awaitable<bool> LdapSession::SendEntries(int32_t id,
     if ((i - from) % kDeadlineCheckEvery == 0 && Clock::now() > deadline) co_return false;
     const dit::Entry& e = *entries[i];
     if (selection.all_user && !selection.all_operational && selection.named.empty() &&
-        !selection.types_only && !e.encoded_user_attributes.empty()) {
-      ldap::AppendSearchResultEntry(&out_, id, e.dn, e.encoded_user_attributes);
+        !selection.types_only) {
+      ldap::AppendSearchResultEntry(&out_, id, e.dn(), e.encoded_user_attributes());
     } else {
       scratch.clear();
       dit::AppendSelectedAttributes(e, selection, &scratch);
-      ldap::AppendSearchResultEntry(&out_, id, e.dn, scratch);
+      ldap::AppendSearchResultEntry(&out_, id, e.dn(), scratch);
     }
     if (out_.size() >= ctx_.settings.ldap.max_write_buffer_bytes && !co_await Flush()) {
       closing_ = true;

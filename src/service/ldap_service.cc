@@ -140,28 +140,29 @@ Result<Principal> LdapService::Authenticate(std::string_view dn, std::string_vie
     attempt->reason = "client address throttled after repeated failures";
     return InvalidCredentials();
   }
-  if (entry == nullptr || entry->password_hash.empty()) {
+  if (entry == nullptr || entry->password_hash().empty()) {
     hasher_.Verify(dummy_hash_, password);  // same cost as a real check
     attempt->reason = entry == nullptr ? "unknown DN" : "no password set";
     ip_failures_.Fail(client.ip, now, ip_window);
     return InvalidCredentials();
   }
-  attempt->user_id = entry->model_id;
-  bool ok = VerifyPassword(snap->org_id(), entry->model_id, entry->password_hash, password);
+  const std::string user_id(entry->model_id());
+  attempt->user_id = user_id;
+  bool ok = VerifyPassword(snap->org_id(), user_id, std::string(entry->password_hash()), password);
   if (!ok || !entry->can_bind) {
     attempt->reason = !ok ? "wrong password" : "not allowed to bind (locked or expired)";
     ip_failures_.Fail(client.ip, now, ip_window);
     if (!ok) {
-      CountFailure(snap->org_id(), snap->settings().lockout, entry->model_id, entry->locked_until,
+      CountFailure(snap->org_id(), snap->settings().lockout, user_id, entry->locked_until,
                    now);
     }
     return InvalidCredentials();
   }
-  user_failures_.Reset(entry->model_id);
+  user_failures_.Reset(user_id);
   Principal p;
-  p.dn = entry->dn;
+  p.dn = entry->dn();
   p.org_id = snap->org_id();
-  p.user_id = entry->model_id;
+  p.user_id = user_id;
   p.binding_user = entry->binding_user;
   return p;
 }
@@ -309,7 +310,7 @@ SearchOutcome LdapService::Search(const Principal& who, const ldap::SearchReques
     return out;
   }
   // The root DSE and the subschema entry are readable by anyone (RFC 4512 §5.1).
-  if (ndn->empty() || *ndn == subschema_.ndn) {
+  if (ndn->empty() || *ndn == subschema_.ndn()) {
     const dit::Entry& special = ndn->empty() ? root_dse_ : subschema_;
     if (request.scope == ldap::SearchScope::kBaseObject) {
       out.entries.push_back(&special);
@@ -340,8 +341,8 @@ SearchOutcome LdapService::Search(const Principal& who, const ldap::SearchReques
     auto idx = org && *org == who.org_id ? snap->FindByNdn(*ndn) : std::nullopt;
     if (!idx) {
       out.status = Status(Code::kNoSuchObject, "no such object");
-      if (org && *org == who.org_id && ldap::IsDescendantOrSelf(*ndn, snap->entry(dit::kUsersOuEntry).ndn)) {
-        out.matched_dn = snap->entry(dit::kUsersOuEntry).dn;
+      if (org && *org == who.org_id && ldap::IsDescendantOrSelf(*ndn, snap->entry(dit::kUsersOuEntry).ndn())) {
+        out.matched_dn = snap->entry(dit::kUsersOuEntry).dn();
       }
       return out;
     }
@@ -371,7 +372,7 @@ Status LdapService::Compare(const Principal& who, const ldap::CompareRequest& re
   std::optional<uint32_t> idx;
   if (snap && org && *org == who.org_id) idx = snap->FindByNdn(*ndn);
   if (!idx) return Status(Code::kNoSuchObject, "no such object");
-  if (!MaySearch(who, *snap) && snap->entry(*idx).dn != who.dn) {
+  if (!MaySearch(who, *snap) && snap->entry(*idx).dn() != who.dn) {
     return Status(Code::kNoSuchObject, "no such object");
   }
   auto attr = dit::LookupAttribute(request.attribute);
@@ -384,7 +385,7 @@ Status LdapService::Compare(const Principal& who, const ldap::CompareRequest& re
   f.attribute = request.attribute;
   f.value = request.value;
   dit::CompiledFilter filter(f, *snap);
-  if (snap->entry(*idx).Find(*attr) == nullptr) {
+  if (!snap->entry(*idx).Find(*attr)) {
     return Status(Code::kNoSuchAttribute, "the entry has no such attribute");
   }
   return filter.Matches(*idx) ? Status(Code::kCompareTrue, "")

@@ -147,7 +147,7 @@ TEST_F(LdapServiceTest, SearchesNeverCrossOrgs) {
   SearchOutcome suffix = Search(svc, "dc=jumpcloud,dc=com", "(objectClass=organization)");
   ASSERT_TRUE(suffix.status.ok());
   ASSERT_EQ(suffix.entries.size(), 1u);
-  EXPECT_EQ(suffix.entries[0]->dn, "o=" + org_ + ",dc=jumpcloud,dc=com");
+  EXPECT_EQ(suffix.entries[0]->dn(), "o=" + org_ + ",dc=jumpcloud,dc=com");
   EXPECT_EQ(Search(svc, "dc=jumpcloud,dc=com", "(objectClass=*)", ldap::SearchScope::kBaseObject)
                 .status.code(),
             Code::kNoSuchObject);
@@ -157,7 +157,7 @@ TEST_F(LdapServiceTest, UnboundSearchesSeeOnlyRootDseAndSchema) {
   Principal anon;
   SearchOutcome dse = Search(anon, "", "(objectClass=*)", ldap::SearchScope::kBaseObject);
   ASSERT_EQ(dse.entries.size(), 1u);
-  EXPECT_NE(dse.entries[0]->Find(dit::Attr::kSupportedControl), nullptr);
+  EXPECT_TRUE(dse.entries[0]->Find(dit::Attr::kSupportedControl).has_value());
   EXPECT_EQ(Search(anon, "cn=Subschema", "(objectClass=*)", ldap::SearchScope::kBaseObject)
                 .entries.size(),
             1u);
