@@ -95,7 +95,7 @@ void BM_IndexLookupUid(benchmark::State& state) {
   std::mt19937 rng(3);
   for (auto _ : state) {
     std::string v = dit::FoldCaseAndSpace(RandomUid(rng, users));
-    const auto* hits = snap->Lookup(dit::Attr::kUid, v);
+    auto hits = snap->Lookup(dit::Attr::kUid, v);
     benchmark::DoNotOptimize(hits);
   }
 }
