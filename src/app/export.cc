@@ -34,10 +34,10 @@ int RunExport(const Settings& settings, const std::string& org_id, std::ostream&
     const dit::Entry& e = snapshot->entry(i);
     ldif::LdifRecord record;
     record.dn = e.dn();
-    for (size_t a = 0; a < e.attribute_count(); ++a) {
-      const dit::AttributeType& type = dit::TypeOf(e.attribute(a));
+    for (dit::EncodedAttribute a : e.attributes()) {
+      const dit::AttributeType& type = dit::TypeOf(a.attr);
       if (type.usage != dit::Usage::kUser) continue;
-      for (std::string_view v : e.values(a)) record.attributes.emplace_back(type.name, v);
+      for (std::string_view v : a.values()) record.attributes.emplace_back(type.name, v);
     }
     if (e.kind == dit::EntryKind::kUser && !e.password_hash().empty()) {
       record.attributes.emplace_back("userPassword", e.password_hash());

@@ -59,35 +59,24 @@ Entry::Entry(const EntryDraft& draft)
       can_bind(draft.can_bind),
       binding_user(draft.binding_user),
       locked_until(draft.locked_until) {
+  static_assert(static_cast<size_t>(Attr::kCount) <= 256, "attribute ids are one byte");
   std::vector<const AttributeValues*> user, operational;
   for (const AttributeValues& a : draft.attributes) {
     (TypeOf(a.attr).usage == Usage::kUser ? user : operational).push_back(&a);
   }
-  table_.reserve(draft.attributes.size());
+  std::string ids;
   {
     ldap::AttributeListEncoder list(&bytes_, /*types_only=*/false);
     for (const AttributeValues* a : user) {
-      table_.push_back({Offset(bytes_.size()), a->attr});
+      ids.push_back(static_cast<char>(a->attr));
       list.Add(TypeOf(a->attr).name, a->values);
     }
     list.Finish();
   }
-  // The list's length octets were fixed by Finish(), which may have moved its contents.
   user_end_ = Offset(bytes_.size());
-  size_t at = 0;
-  {
-    const char* p = bytes_.data();
-    ReadHeader(&p);
-    at = static_cast<size_t>(p - bytes_.data());
-  }
-  for (size_t i = 0; i < user.size(); ++i) {
-    table_[i].offset = Offset(at);
-    const char* p = bytes_.data() + at;
-    const size_t length = ReadHeader(&p);
-    at = static_cast<size_t>(p - bytes_.data()) + length;
-  }
+  std::optional<size_t> dn_in_entry_dn;
   for (const AttributeValues* a : operational) {
-    table_.push_back({Offset(bytes_.size()), a->attr});
+    ids.push_back(static_cast<char>(a->attr));
     std::string one;
     ldap::AttributeListEncoder single(&one, /*types_only=*/false);
     single.Add(TypeOf(a->attr).name, a->values);
@@ -95,38 +84,61 @@ Entry::Entry(const EntryDraft& draft)
     const char* p = one.data();
     ReadHeader(&p);  // unwrap the list: keep the PartialAttribute alone
     bytes_.append(p, static_cast<size_t>(one.data() + one.size() - p));
+    if (a->attr == Attr::kEntryDn && a->values.size() == 1 && a->values[0] == draft.dn) {
+      dn_in_entry_dn = bytes_.size() - draft.dn.size();  // the TLV's last bytes
+    }
   }
-  dn_at_ = Offset(bytes_.size());
-  bytes_ += draft.dn;
+  if (dn_in_entry_dn) {
+    dn_at_ = Offset(*dn_in_entry_dn);
+  } else {
+    dn_at_ = Offset(bytes_.size());
+    bytes_ += draft.dn;
+  }
+  dn_size_ = Offset(draft.dn.size());
   ndn_at_ = Offset(bytes_.size());
   bytes_ += draft.ndn;
   model_at_ = Offset(bytes_.size());
   bytes_ += draft.model_id;
   hash_at_ = Offset(bytes_.size());
   bytes_ += draft.password_hash;
+  ids_at_ = Offset(bytes_.size());
+  bytes_ += ids;
   Offset(bytes_.size());
   bytes_.shrink_to_fit();
-  table_.shrink_to_fit();
 }
 
-std::string_view Entry::encoded_attribute(size_t i) const {
-  const char* start = bytes_.data() + table_[i].offset;
-  const char* p = start;
-  const size_t length = ReadHeader(&p);
-  return std::string_view(start, static_cast<size_t>(p - start) + length);
-}
-
-Values Entry::values(size_t i) const {
-  const char* p = bytes_.data() + table_[i].offset;
-  ReadHeader(&p);                 // PartialAttribute SEQUENCE
-  p += ReadHeader(&p);            // skip the type
+Values EncodedAttribute::values() const {
+  const char* p = tlv.data();
+  ReadHeader(&p);                        // PartialAttribute SEQUENCE
+  p += ReadHeader(&p);                   // skip the type
   const size_t length = ReadHeader(&p);  // SET OF value
   return Values(std::string_view(p, length));
 }
 
+EncodedAttribute EncodedAttributes::iterator::operator*() const {
+  const char* p = at_;
+  const size_t length = ReadHeader(&p);
+  return {static_cast<Attr>(static_cast<unsigned char>(*id_)),
+          std::string_view(at_, static_cast<size_t>(p - at_) + length)};
+}
+
+EncodedAttributes::iterator& EncodedAttributes::iterator::operator++() {
+  const char* p = at_;
+  const size_t length = ReadHeader(&p);
+  at_ = p + length;  // the next TLV
+  ++id_;
+  return *this;
+}
+
+EncodedAttributes Entry::attributes() const {
+  const char* p = bytes_.data();
+  ReadHeader(&p);  // into the user attribute list; the operational TLVs follow it directly
+  return EncodedAttributes(p, Slice(ids_at_, bytes_.size()));
+}
+
 std::optional<Values> Entry::Find(Attr attr) const {
-  for (size_t i = 0; i < table_.size(); ++i) {
-    if (table_[i].attr == attr) return values(i);
+  for (EncodedAttribute a : attributes()) {
+    if (a.attr == attr) return a.values();
   }
   return std::nullopt;
 }

@@ -88,6 +88,51 @@ struct EntryDraft {
   int64_t locked_until = 0;
 };
 
+// One sealed attribute: its type and its whole PartialAttribute TLV.
+struct EncodedAttribute {
+  Attr attr;
+  std::string_view tlv;  // SEQUENCE { type, SET OF value }, ready to append to a list
+  Values values() const;
+};
+
+// The attributes of a sealed entry in the order they are returned, user ones first: a forward
+// range that walks the entry's BER.
+class EncodedAttributes {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = EncodedAttribute;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const EncodedAttribute*;
+    using reference = EncodedAttribute;
+
+    iterator() = default;
+    iterator(const char* at, const char* ids) : at_(at), id_(ids) {}
+    EncodedAttribute operator*() const;
+    iterator& operator++();
+    iterator operator++(int) {
+      iterator before = *this;
+      ++*this;
+      return before;
+    }
+    bool operator==(const iterator& o) const { return id_ == o.id_; }
+
+   private:
+    const char* at_ = nullptr;  // the current TLV
+    const char* id_ = nullptr;  // the current attribute id
+  };
+
+  EncodedAttributes(const char* first, std::string_view ids) : first_(first), ids_(ids) {}
+  iterator begin() const { return {first_, ids_.data()}; }
+  iterator end() const { return {nullptr, ids_.data() + ids_.size()}; }
+  size_t size() const { return ids_.size(); }
+
+ private:
+  const char* first_;
+  std::string_view ids_;
+};
+
 class Entry {
  public:
   Entry() = default;
@@ -99,33 +144,27 @@ class Entry {
   bool binding_user = false;      // "Enable as LDAP Bind DN": may search the org
   int64_t locked_until = 0;       // 0, or the time an automatic lockout ends
 
-  std::string_view dn() const { return Slice(dn_at_, ndn_at_); }
+  std::string_view dn() const { return Slice(dn_at_, dn_at_ + dn_size_); }
   std::string_view ndn() const { return Slice(ndn_at_, model_at_); }
   std::string_view model_id() const { return Slice(model_at_, hash_at_); }
-  std::string_view password_hash() const { return Slice(hash_at_, bytes_.size()); }
+  std::string_view password_hash() const { return Slice(hash_at_, ids_at_); }
   // BER of the PartialAttributeList holding every user attribute (RFC 4511 §4.5.2).
   std::string_view encoded_user_attributes() const { return Slice(0, user_end_); }
 
-  // The attributes, user ones first, in the order they are returned.
-  size_t attribute_count() const { return table_.size(); }
-  Attr attribute(size_t i) const { return table_[i].attr; }
-  Values values(size_t i) const;
-  // The whole PartialAttribute TLV of attribute i, ready to append to a list.
-  std::string_view encoded_attribute(size_t i) const;
+  EncodedAttributes attributes() const;
   std::optional<Values> Find(Attr attr) const;
 
  private:
-  struct AttributeAt {
-    uint32_t offset;  // of its PartialAttribute TLV in bytes_
-    Attr attr;
-  };
   std::string_view Slice(size_t from, size_t to) const {
     return std::string_view(bytes_).substr(from, to - from);
   }
 
+  // [user attribute list][operational PartialAttributes][dn?][ndn][model id][hash][ids]: the
+  // DN is the entryDN value when the entry has one (every org entry does), else stored; one
+  // attribute id byte per attribute, in order.
   std::string bytes_;
-  std::vector<AttributeAt> table_;
-  uint32_t user_end_ = 0, dn_at_ = 0, ndn_at_ = 0, model_at_ = 0, hash_at_ = 0;
+  uint32_t user_end_ = 0, ndn_at_ = 0, model_at_ = 0, hash_at_ = 0, ids_at_ = 0;
+  uint32_t dn_at_ = 0, dn_size_ = 0;
 };
 
 // Encodes PartialAttributeList for the given attributes (all values; or types only).

@@ -139,9 +139,9 @@ TEST(FilterEvalTest, SingleValuedAttributesStaySingle) {
   auto snap = Snapshot::Build(Fixture(), {}, 0);
   for (uint32_t i = 0; i < snap->size(); ++i) {
     const Entry& e = snap->entry(i);
-    for (size_t a = 0; a < e.attribute_count(); ++a) {
-      if (TypeOf(e.attribute(a)).single_valued) {
-        EXPECT_EQ(e.values(a).size(), 1u) << TypeOf(e.attribute(a)).name;
+    for (EncodedAttribute a : e.attributes()) {
+      if (TypeOf(a.attr).single_valued) {
+        EXPECT_EQ(a.values().size(), 1u) << TypeOf(a.attr).name;
       }
     }
   }

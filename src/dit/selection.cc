@@ -43,15 +43,14 @@ void AppendSelectedAttributes(const Entry& entry, const Selection& selection, st
   }
   ber::Writer writer(out);
   const size_t list = writer.Begin(ber::kTagSequence);
-  for (size_t i = 0; i < entry.attribute_count(); ++i) {
-    const Attr attr = entry.attribute(i);
-    if (!selection.Includes(attr)) continue;
+  for (EncodedAttribute a : entry.attributes()) {
+    if (!selection.Includes(a.attr)) continue;
     if (!selection.types_only) {
-      writer.AddRaw(entry.encoded_attribute(i));
+      writer.AddRaw(a.tlv);
       continue;
     }
     const size_t attribute = writer.Begin(ber::kTagSequence);
-    writer.AddOctetString(TypeOf(attr).name);
+    writer.AddOctetString(TypeOf(a.attr).name);
     writer.End(writer.Begin(ber::kTagSet));
     writer.End(attribute);
   }

@@ -273,11 +273,11 @@ class SnapshotBuilder {
     snap_->entries_.reserve(entries_.size());
     for (uint32_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
-      for (size_t a = 0; a < e.attribute_count(); ++a) {
-        int slot = IndexSlot(e.attribute(a));
+      for (EncodedAttribute a : e.attributes()) {
+        int slot = IndexSlot(a.attr);
         if (slot < 0) continue;
-        for (std::string_view v : e.values(a)) {
-          if (auto norm = NormalizeValue(e.attribute(a), v)) indexes[slot].Add(*norm, i);
+        for (std::string_view v : a.values()) {
+          if (auto norm = NormalizeValue(a.attr, v)) indexes[slot].Add(*norm, i);
         }
       }
       snap_->entries_.push_back(std::make_shared<const Entry>(std::move(e)));

@@ -45,10 +45,11 @@ void ExpectSameServed(const Snapshot& a, const Snapshot& b) {
     EXPECT_EQ(a.entry(i).password_hash(), b.entry(i).password_hash());
     EXPECT_EQ(a.entry(i).ndn(), b.entry(i).ndn());
     EXPECT_EQ(a.entry(i).model_id(), b.entry(i).model_id());
-    for (size_t k = 0; k < a.entry(i).attribute_count(); ++k) {
-      ASSERT_LT(k, b.entry(i).attribute_count());
-      EXPECT_EQ(a.entry(i).attribute(k), b.entry(i).attribute(k));
-      EXPECT_EQ(a.entry(i).encoded_attribute(k), b.entry(i).encoded_attribute(k));
+    auto in_a = a.entry(i).attributes(), in_b = b.entry(i).attributes();
+    ASSERT_EQ(in_a.size(), in_b.size());
+    for (auto x = in_a.begin(), y = in_b.begin(); x != in_a.end(); ++x, ++y) {
+      EXPECT_EQ((*x).attr, (*y).attr);
+      EXPECT_EQ((*x).tlv, (*y).tlv);
     }
     EXPECT_EQ(a.entry(i).can_bind, b.entry(i).can_bind);
     for (Attr attr : {Attr::kUid, Attr::kMail, Attr::kCn, Attr::kMemberOf, Attr::kUidNumber}) {

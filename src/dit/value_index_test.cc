@@ -72,11 +72,19 @@ TEST(EntryTest, SealedEntryReadsBackEveryValue) {
   EXPECT_EQ(e.ndn(), d.ndn);
   EXPECT_EQ(e.model_id(), "g1");
   EXPECT_EQ(e.password_hash(), "");
-  ASSERT_EQ(e.attribute_count(), 5u);
+  ASSERT_EQ(e.attributes().size(), 5u);
   EXPECT_EQ(e.Find(Attr::kMember)->ToStrings(), members);
   EXPECT_EQ(e.Find(Attr::kMember)->size(), 3000u);
   EXPECT_EQ(e.Find(Attr::kDescription)->front(), long_value);
   EXPECT_EQ(e.Find(Attr::kEntryDn)->front(), d.dn);
+  // The DN is served from the entryDN value; an entry without one keeps it apart.
+  EXPECT_EQ(e.dn().data(), e.Find(Attr::kEntryDn)->front().data());
+  EntryDraft bare;
+  bare.dn = "cn=Subschema";
+  bare.attributes = {{Attr::kCn, {"Subschema"}}};
+  EXPECT_EQ(Entry(bare).dn(), "cn=Subschema");
+  EXPECT_EQ(Entry(EntryDraft{}).dn(), "");
+  EXPECT_EQ(Entry(EntryDraft{}).attributes().size(), 0u);
   EXPECT_FALSE(e.Find(Attr::kMail).has_value());
   // The user attributes form the list a search sends; the operational one is outside it.
   std::vector<const AttributeValues*> user;
@@ -84,7 +92,12 @@ TEST(EntryTest, SealedEntryReadsBackEveryValue) {
     if (a.attr != Attr::kEntryDn) user.push_back(&a);
   }
   EXPECT_EQ(e.encoded_user_attributes(), EncodeAttributeList(user, false));
-  EXPECT_EQ(e.encoded_attribute(4), EncodeAttributeList({&d.attributes[4]}, false).substr(2));
+  std::vector<Attr> order;
+  for (EncodedAttribute a : e.attributes()) order.push_back(a.attr);
+  EXPECT_EQ(order, (std::vector<Attr>{Attr::kObjectClass, Attr::kCn, Attr::kDescription,
+                                      Attr::kMember, Attr::kEntryDn}));
+  auto last = std::next(e.attributes().begin(), 4);
+  EXPECT_EQ((*last).tlv, EncodeAttributeList({&d.attributes[4]}, false).substr(2));
 }
 
 }  // namespace
