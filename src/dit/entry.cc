@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "dit/normalize.h"
 #include "ldap/message.h"
 
 namespace skydir::dit {
@@ -22,6 +23,21 @@ size_t ReadHeader(const char** p) {
   }
   *p += header;
   return length;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool HasUpper(std::string_view s) {
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') return true;
+  }
+  return false;
 }
 
 uint32_t Offset(size_t n) {
@@ -96,7 +112,7 @@ Entry::Entry(const EntryDraft& draft)
   }
   dn_size_ = Offset(draft.dn.size());
   ndn_at_ = Offset(bytes_.size());
-  bytes_ += draft.ndn;
+  if (draft.ndn != AsciiLower(draft.dn)) bytes_ += draft.ndn;
   model_at_ = Offset(bytes_.size());
   bytes_ += draft.model_id;
   hash_at_ = Offset(bytes_.size());
@@ -105,6 +121,16 @@ Entry::Entry(const EntryDraft& draft)
   bytes_ += ids;
   Offset(bytes_.size());
   bytes_.shrink_to_fit();
+}
+
+std::string Entry::ndn() const {
+  if (model_at_ > ndn_at_) return std::string(Slice(ndn_at_, model_at_));
+  return AsciiLower(dn());
+}
+
+bool Entry::HasNdn(std::string_view ndn) const {
+  if (model_at_ > ndn_at_) return Slice(ndn_at_, model_at_) == ndn;
+  return EqualsIgnoreCase(dn(), ndn) && !HasUpper(ndn);
 }
 
 Values EncodedAttribute::values() const {

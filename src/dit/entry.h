@@ -145,7 +145,9 @@ class Entry {
   int64_t locked_until = 0;       // 0, or the time an automatic lockout ends
 
   std::string_view dn() const { return Slice(dn_at_, dn_at_ + dn_size_); }
-  std::string_view ndn() const { return Slice(ndn_at_, model_at_); }
+  // The normalized DN; stored only when it is not the DN in ASCII lower case.
+  std::string ndn() const;
+  bool HasNdn(std::string_view ndn) const;
   std::string_view model_id() const { return Slice(model_at_, hash_at_); }
   std::string_view password_hash() const { return Slice(hash_at_, ids_at_); }
   // BER of the PartialAttributeList holding every user attribute (RFC 4511 §4.5.2).
@@ -159,9 +161,10 @@ class Entry {
     return std::string_view(bytes_).substr(from, to - from);
   }
 
-  // [user attribute list][operational PartialAttributes][dn?][ndn][model id][hash][ids]: the
-  // DN is the entryDN value when the entry has one (every org entry does), else stored; one
-  // attribute id byte per attribute, in order.
+  // [user attribute list][operational PartialAttributes][dn?][ndn?][model id][hash][ids]:
+  // the DN is the entryDN value when the entry has one (every org entry does), else stored;
+  // the normalized DN is stored when lower-casing the DN does not give it; one attribute id
+  // byte per attribute, in order.
   std::string bytes_;
   uint32_t user_end_ = 0, ndn_at_ = 0, model_at_ = 0, hash_at_ = 0, ids_at_ = 0;
   uint32_t dn_at_ = 0, dn_size_ = 0;

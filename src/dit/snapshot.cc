@@ -3,13 +3,17 @@
 namespace skydir::dit {
 
 std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
-  int64_t i = by_ndn_->Find(ndn, [this](uint32_t e) { return entries_[e]->ndn(); });
+  int64_t i = by_ndn_->Find(ndn, [this](uint32_t e, std::string_view k) {
+    return entries_[e]->HasNdn(k);
+  });
   if (i < 0) return std::nullopt;
   return static_cast<uint32_t>(i);
 }
 
 std::optional<uint32_t> Snapshot::FindByModelId(std::string_view id) const {
-  int64_t i = by_model_->Find(id, [this](uint32_t e) { return entries_[e]->model_id(); });
+  int64_t i = by_model_->Find(id, [this](uint32_t e, std::string_view k) {
+    return entries_[e]->model_id() == k;
+  });
   if (i < 0) return std::nullopt;
   return static_cast<uint32_t>(i);
 }

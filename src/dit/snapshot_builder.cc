@@ -225,8 +225,12 @@ class SnapshotBuilder {
     if (snap_->refresh_at_ == 0 || when < snap_->refresh_at_) snap_->refresh_at_ = when;
   }
 
+  auto SameModelId() const {
+    return [this](uint32_t e, std::string_view k) { return entries_[e].model_id() == k; };
+  }
+
   std::optional<uint32_t> EntryOf(std::string_view model_id) const {
-    int64_t i = by_model_.Find(model_id, [this](uint32_t e) { return entries_[e].model_id(); });
+    int64_t i = by_model_.Find(model_id, SameModelId());
     if (i < 0) return std::nullopt;
     return static_cast<uint32_t>(i);
   }
@@ -236,13 +240,11 @@ class SnapshotBuilder {
     const auto position = static_cast<uint32_t>(entries_.size());
     // A second entry with the same normalized DN (names differing only in case) is dropped:
     // DNs compare case-insensitively, so it could never be addressed.
-    if (!by_ndn_.Insert(draft.ndn, position, [this](uint32_t e) { return entries_[e].ndn(); })) {
+    if (!by_ndn_.Insert(draft.ndn, position,
+                        [this](uint32_t e, std::string_view k) { return entries_[e].HasNdn(k); })) {
       return;
     }
-    if (!draft.model_id.empty()) {
-      by_model_.Insert(draft.model_id, position,
-                       [this](uint32_t e) { return entries_[e].model_id(); });
-    }
+    if (!draft.model_id.empty()) by_model_.Insert(draft.model_id, position, SameModelId());
     entries_.emplace_back(draft);
   }
 
@@ -262,8 +264,14 @@ class SnapshotBuilder {
         if (std::optional<uint32_t> child = EntryOf(uid)) parent_groups[*child].push_back(*self);
       }
     }
-    for (auto& list : member_groups) list.shrink_to_fit();
-    for (auto& list : parent_groups) list.shrink_to_fit();
+    // Ascending: parent_groups doubles as the member index (Lookup).
+    for (auto* lists : {&member_groups, &parent_groups}) {
+      for (auto& list : *lists) {
+        std::sort(list.begin(), list.end());
+        list.erase(std::unique(list.begin(), list.end()), list.end());
+        list.shrink_to_fit();
+      }
+    }
     snap_->member_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(member_groups));
     snap_->parent_groups_ = std::make_shared<const Snapshot::Adjacency>(std::move(parent_groups));
   }
@@ -275,7 +283,7 @@ class SnapshotBuilder {
       Entry& e = entries_[i];
       for (EncodedAttribute a : e.attributes()) {
         int slot = IndexSlot(a.attr);
-        if (slot < 0) continue;
+        if (slot < 0 || a.attr == Attr::kMember) continue;  // member: see Lookup
         for (std::string_view v : a.values()) {
           if (auto norm = NormalizeValue(a.attr, v)) indexes[slot].Add(*norm, i);
         }
@@ -379,6 +387,13 @@ std::optional<std::span<const uint32_t>> Snapshot::Lookup(
     Attr attr, std::string_view normalized_value) const {
   int slot = IndexSlot(attr);
   if (slot < 0) return std::nullopt;
+  // The groups whose member is a DN are the groups the entry of that DN is directly in: the
+  // adjacency answers without a second copy of every member DN as an index key.
+  if (attr == Attr::kMember) {
+    std::optional<uint32_t> entry = FindByNdn(normalized_value);
+    if (!entry) return std::span<const uint32_t>();
+    return std::span<const uint32_t>((*parent_groups_)[*entry]);
+  }
   return indexes_[slot]->Find(normalized_value);
 }
 

@@ -57,15 +57,16 @@ class ValueIndex {
 };
 
 // A set of entry numbers found by a string key that the entries themselves hold (a normalized
-// DN, a model id): 8 bytes an entry, no copy of the key. `key_of(entry)` gives an entry's key.
+// DN, a model id): 8 bytes an entry, no copy of the key. `is(entry, key)` tells whether an
+// entry has the key.
 class EntryKeyTable {
  public:
   EntryKeyTable() = default;
   explicit EntryKeyTable(size_t expected) { Reserve(expected); }
 
   // Adds `entry` under `key` unless an entry with that key is there; false then.
-  template <typename KeyOf>
-  bool Insert(std::string_view key, uint32_t entry, const KeyOf& key_of) {
+  template <typename Is>
+  bool Insert(std::string_view key, uint32_t entry, const Is& is) {
     if ((used_ + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(16, slots_.size() * 2));
     const uint32_t h = Hash(key);
     for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
@@ -75,18 +76,18 @@ class EntryKeyTable {
         ++used_;
         return true;
       }
-      if (s.hash == h && key_of(s.entry_plus_one - 1) == key) return false;
+      if (s.hash == h && is(s.entry_plus_one - 1, key)) return false;
     }
   }
   // The entry whose key is `key`, or -1.
-  template <typename KeyOf>
-  int64_t Find(std::string_view key, const KeyOf& key_of) const {
+  template <typename Is>
+  int64_t Find(std::string_view key, const Is& is) const {
     if (slots_.empty()) return -1;
     const uint32_t h = Hash(key);
     for (size_t i = h & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
       const Slot& s = slots_[i];
       if (s.entry_plus_one == 0) return -1;
-      if (s.hash == h && key_of(s.entry_plus_one - 1) == key) return s.entry_plus_one - 1;
+      if (s.hash == h && is(s.entry_plus_one - 1, key)) return s.entry_plus_one - 1;
     }
   }
 

@@ -43,7 +43,7 @@ TEST(ValueIndexTest, EmptyIndexFindsNothing) {
 TEST(EntryKeyTableTest, FindsByTheKeyTheEntryHoldsAndRefusesDuplicates) {
   std::vector<std::string> keys;
   for (int i = 0; i < 20000; ++i) keys.push_back("uid=u" + std::to_string(i) + ",ou=users");
-  auto key_of = [&](uint32_t e) { return std::string_view(keys[e]); };
+  auto key_of = [&](uint32_t e, std::string_view k) { return keys[e] == k; };
   EntryKeyTable table(10);  // grows past its hint
   for (uint32_t e = 0; e < keys.size(); ++e) EXPECT_TRUE(table.Insert(keys[e], e, key_of));
   EXPECT_FALSE(table.Insert(keys[42], 42, key_of));
@@ -70,6 +70,8 @@ TEST(EntryTest, SealedEntryReadsBackEveryValue) {
   Entry e(d);
   EXPECT_EQ(e.dn(), d.dn);
   EXPECT_EQ(e.ndn(), d.ndn);
+  EXPECT_TRUE(e.HasNdn(d.ndn));
+  EXPECT_FALSE(e.HasNdn("cn=big,ou=user"));
   EXPECT_EQ(e.model_id(), "g1");
   EXPECT_EQ(e.password_hash(), "");
   ASSERT_EQ(e.attributes().size(), 5u);
