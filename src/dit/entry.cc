@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "ber/reader.h"
+#include "ber/writer.h"
 #include "dit/normalize.h"
 #include "ldap/message.h"
 
@@ -70,57 +72,83 @@ std::vector<std::string> Values::ToStrings() const {
   return out;
 }
 
-Entry::Entry(const EntryDraft& draft)
-    : kind(draft.kind),
-      can_bind(draft.can_bind),
-      binding_user(draft.binding_user),
-      locked_until(draft.locked_until) {
+Entry::Entry(const EntryDraft& draft) {
+  EntryWriter writer(draft.kind);
+  for (const AttributeValues& a : draft.attributes) writer.AddAll(a.attr, a.values);
+  *this = std::move(writer).Finish({draft.dn, draft.ndn, draft.model_id, draft.password_hash,
+                                    draft.can_bind, draft.binding_user, draft.locked_until});
+}
+
+void EntryWriter::Begin(Attr attr) {
+  const bool user = TypeOf(attr).usage == Usage::kUser;
+  open_ = user ? &user_ : &operational_;
+  (user ? user_ids_ : operational_ids_).push_back(static_cast<char>(attr));
+  open_attr_ = attr;
+  open_values_ = 0;
+  ber::Writer w(open_);
+  attribute_mark_ = w.Begin(ber::kTagSequence);
+  w.AddOctetString(TypeOf(attr).name);
+  set_mark_ = w.Begin(ber::kTagSet);
+}
+
+void EntryWriter::Value(std::string_view value) {
+  ber::Writer(open_).AddOctetString(value);
+  ++open_values_;
+}
+
+void EntryWriter::End() {
+  ber::Writer w(open_);
+  w.End(set_mark_);
+  w.End(attribute_mark_);
+  if (open_attr_ == Attr::kEntryDn && open_values_ == 1) {
+    entry_dn_at_ = operational_.size();  // the value's end: its bytes are the TLV's last
+  }
+}
+
+Entry EntryWriter::Finish(const Seal& seal) && {
   static_assert(static_cast<size_t>(Attr::kCount) <= 256, "attribute ids are one byte");
-  std::vector<const AttributeValues*> user, operational;
-  for (const AttributeValues& a : draft.attributes) {
-    (TypeOf(a.attr).usage == Usage::kUser ? user : operational).push_back(&a);
+  Entry e;
+  e.kind = kind_;
+  e.can_bind = seal.can_bind;
+  e.binding_user = seal.binding_user;
+  e.locked_until = seal.locked_until;
+  std::string& bytes = e.bytes_;
+  const bool ndn_apart = seal.ndn != AsciiLower(seal.dn);
+  bool dn_apart = true;
+  size_t dn_at = 0;
+  if (entry_dn_at_ && *entry_dn_at_ >= seal.dn.size() &&
+      std::string_view(operational_).substr(*entry_dn_at_ - seal.dn.size(), seal.dn.size()) ==
+          seal.dn) {
+    dn_apart = false;
+    dn_at = *entry_dn_at_ - seal.dn.size();
   }
-  std::string ids;
-  {
-    ldap::AttributeListEncoder list(&bytes_, /*types_only=*/false);
-    for (const AttributeValues* a : user) {
-      ids.push_back(static_cast<char>(a->attr));
-      list.Add(TypeOf(a->attr).name, a->values);
-    }
-    list.Finish();
+  bytes.reserve(1 + ber::EncodedLengthSize(user_.size()) + user_.size() + operational_.size() +
+                (dn_apart ? seal.dn.size() : 0) + (ndn_apart ? seal.ndn.size() : 0) +
+                seal.model_id.size() + seal.password_hash.size() + user_ids_.size() +
+                operational_ids_.size());
+  bytes.push_back(static_cast<char>(ber::kTagSequence));
+  ber::AppendLength(&bytes, user_.size());
+  bytes += user_;
+  e.user_end_ = Offset(bytes.size());
+  if (!dn_apart) dn_at += bytes.size();
+  bytes += operational_;
+  if (dn_apart) {
+    dn_at = bytes.size();
+    bytes += seal.dn;
   }
-  user_end_ = Offset(bytes_.size());
-  std::optional<size_t> dn_in_entry_dn;
-  for (const AttributeValues* a : operational) {
-    ids.push_back(static_cast<char>(a->attr));
-    std::string one;
-    ldap::AttributeListEncoder single(&one, /*types_only=*/false);
-    single.Add(TypeOf(a->attr).name, a->values);
-    single.Finish();
-    const char* p = one.data();
-    ReadHeader(&p);  // unwrap the list: keep the PartialAttribute alone
-    bytes_.append(p, static_cast<size_t>(one.data() + one.size() - p));
-    if (a->attr == Attr::kEntryDn && a->values.size() == 1 && a->values[0] == draft.dn) {
-      dn_in_entry_dn = bytes_.size() - draft.dn.size();  // the TLV's last bytes
-    }
-  }
-  if (dn_in_entry_dn) {
-    dn_at_ = Offset(*dn_in_entry_dn);
-  } else {
-    dn_at_ = Offset(bytes_.size());
-    bytes_ += draft.dn;
-  }
-  dn_size_ = Offset(draft.dn.size());
-  ndn_at_ = Offset(bytes_.size());
-  if (draft.ndn != AsciiLower(draft.dn)) bytes_ += draft.ndn;
-  model_at_ = Offset(bytes_.size());
-  bytes_ += draft.model_id;
-  hash_at_ = Offset(bytes_.size());
-  bytes_ += draft.password_hash;
-  ids_at_ = Offset(bytes_.size());
-  bytes_ += ids;
-  Offset(bytes_.size());
-  bytes_.shrink_to_fit();
+  e.dn_at_ = Offset(dn_at);
+  e.dn_size_ = Offset(seal.dn.size());
+  e.ndn_at_ = Offset(bytes.size());
+  if (ndn_apart) bytes += seal.ndn;
+  e.model_at_ = Offset(bytes.size());
+  bytes += seal.model_id;
+  e.hash_at_ = Offset(bytes.size());
+  bytes += seal.password_hash;
+  e.ids_at_ = Offset(bytes.size());
+  bytes += user_ids_;
+  bytes += operational_ids_;
+  Offset(bytes.size());
+  return e;
 }
 
 std::string Entry::ndn() const {

@@ -133,6 +133,52 @@ class EncodedAttributes {
   std::string_view ids_;
 };
 
+class Entry;
+
+// Writes a sealed entry attribute by attribute, straight into its BER: no value is held
+// apart first (what a snapshot build does for every user and group).
+class EntryWriter {
+ public:
+  explicit EntryWriter(EntryKind kind) : kind_(kind) {}
+
+  // One value; nothing when it is empty.
+  void Add(Attr attr, std::string_view value) {
+    if (value.empty()) return;
+    Begin(attr);
+    Value(value);
+    End();
+  }
+  // Every value of a range of string-likes; nothing when the range is empty.
+  template <typename Range>
+  void AddAll(Attr attr, const Range& values) {
+    if (std::begin(values) == std::end(values)) return;
+    Begin(attr);
+    for (const auto& v : values) Value(std::string_view(v));
+    End();
+  }
+
+  struct Seal {
+    std::string_view dn = {}, ndn = {}, model_id = {}, password_hash = {};
+    bool can_bind = false, binding_user = false;
+    int64_t locked_until = 0;
+  };
+  Entry Finish(const Seal& seal) &&;
+
+ private:
+  void Begin(Attr attr);
+  void Value(std::string_view value);
+  void End();
+
+  EntryKind kind_;
+  std::string user_, operational_;  // PartialAttribute TLVs
+  std::string user_ids_, operational_ids_;
+  std::string* open_ = nullptr;     // the buffer of the attribute being written
+  size_t attribute_mark_ = 0, set_mark_ = 0;
+  Attr open_attr_ = Attr::kCount;
+  std::optional<size_t> entry_dn_at_;  // in operational_, when entryDN has one value
+  size_t open_values_ = 0;
+};
+
 class Entry {
  public:
   Entry() = default;
@@ -157,6 +203,7 @@ class Entry {
   std::optional<Values> Find(Attr attr) const;
 
  private:
+  friend class EntryWriter;
   std::string_view Slice(size_t from, size_t to) const {
     return std::string_view(bytes_).substr(from, to - from);
   }

@@ -135,6 +135,29 @@ TEST(FilterEvalTest, MemberValuesAreByteIdenticalToEntryDns) {
   }
 }
 
+TEST(FilterEvalTest, EveryEntryIsFoundByItsNormalizedDn) {
+  // Names that take the parser's path (spaces, escapes, '+', non-ASCII) and the plain path.
+  directory::OrgData d = Fixture();
+  const std::vector<std::string> names = {"Data  Science ", "R+D", "a,b=c", "Ünits", "#hash",
+                                          "back\\slash", "Mixed.Case-Name_1@x"};
+  for (size_t i = 0; i < names.size(); ++i) {
+    directory::Group g{"c0000000000000000000000" + std::to_string(i), kOrg, names[i], "",
+                       static_cast<uint32_t>(7000 + i), {"a00000000000000000000001"}, {},
+                       d.org.created, d.org.created};
+    d.groups.push_back(g);
+    d.ldap.group_ids.push_back(g.id);
+  }
+  auto snap = Snapshot::Build(d, {}, 0);
+  EXPECT_EQ(snap->size(), Snapshot::Build(Fixture(), {}, 0)->size() + names.size());
+  for (uint32_t i = 0; i < snap->size(); ++i) {
+    const Entry& e = snap->entry(i);
+    auto parsed = ldap::NormalizeDn(e.dn());
+    ASSERT_TRUE(parsed.ok()) << e.dn();
+    EXPECT_EQ(e.ndn(), *parsed) << e.dn();
+    EXPECT_EQ(snap->FindByNdn(*parsed), i) << e.dn();
+  }
+}
+
 TEST(FilterEvalTest, SingleValuedAttributesStaySingle) {
   auto snap = Snapshot::Build(Fixture(), {}, 0);
   for (uint32_t i = 0; i < snap->size(); ++i) {

@@ -32,20 +32,12 @@ std::string EntryUuid(std::string_view id) {
          hex.substr(16, 4) + "-" + hex.substr(20, 12);
 }
 
-void Add(EntryDraft& e, Attr attr, std::string value) {
-  if (value.empty()) return;
-  e.attributes.push_back({attr, {std::move(value)}});
-}
-
-void AddMany(EntryDraft& e, Attr attr, std::vector<std::string> values) {
-  if (values.empty()) return;
-  e.attributes.push_back({attr, std::move(values)});
-}
-
-void AddOperational(EntryDraft& e, std::string_view id, int64_t created, int64_t updated) {
-  if (!id.empty()) Add(e, Attr::kEntryUuid, EntryUuid(id));
-  if (created) Add(e, Attr::kCreateTimestamp, FormatGeneralizedTime(created));
-  if (updated || created) Add(e, Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
+void AddOperational(EntryWriter& e, std::string_view id, int64_t created, int64_t updated) {
+  if (!id.empty()) e.Add(Attr::kEntryUuid, EntryUuid(id));
+  if (created) e.Add(Attr::kCreateTimestamp, FormatGeneralizedTime(created));
+  if (updated || created) {
+    e.Add(Attr::kModifyTimestamp, FormatGeneralizedTime(updated ? updated : created));
+  }
 }
 
 // When the user's password expires under `policy`; 0 when it never does.
@@ -54,53 +46,74 @@ int64_t PasswordExpiry(const directory::User& u, const directory::PasswordPolicy
   return u.password_changed + int64_t{policy.max_age_days} * kMicrosPerDay;
 }
 
-// A user's entry: everything but what Complete() adds. `member_of`: the DNs of its groups.
-EntryDraft UserEntry(const directory::User& u, std::string dn, bool can_bind,
-                     std::vector<std::string> member_of) {
-  EntryDraft e;
-  e.kind = EntryKind::kUser;
-  e.dn = std::move(dn);
-  e.model_id = u.id;
-  e.password_hash = u.password_hash;
-  e.can_bind = can_bind;
-  e.binding_user = u.ldap_binding_user;
-  e.locked_until = u.account_locked ? u.locked_until : 0;
-  AddMany(e, Attr::kObjectClass,
-          {"top", "person", "organizationalPerson", "inetOrgPerson", "posixAccount",
-           "shadowAccount", "jumpcloudUser"});
-  Add(e, Attr::kUid, u.username);
-  std::string full = u.first_name;
-  if (!u.last_name.empty()) full += (full.empty() ? "" : " ") + u.last_name;
-  std::string cn = !u.display_name.empty() ? u.display_name : full;
-  Add(e, Attr::kCn, cn.empty() ? u.username : cn);
-  Add(e, Attr::kSn, u.last_name.empty() ? u.username : u.last_name);
-  Add(e, Attr::kGivenName, u.first_name);
-  Add(e, Attr::kDisplayName, u.display_name.empty() ? full : u.display_name);
-  Add(e, Attr::kMail, u.email);
-  Add(e, Attr::kUidNumber, std::to_string(u.unix_uid));
-  Add(e, Attr::kGidNumber, std::to_string(u.unix_guid));
-  Add(e, Attr::kHomeDirectory, u.home_directory);
-  Add(e, Attr::kLoginShell, u.login_shell);
-  Add(e, Attr::kDescription, u.description);
-  Add(e, Attr::kTelephoneNumber, u.phone);
-  Add(e, Attr::kMobile, u.mobile);
-  Add(e, Attr::kTitle, u.title);
-  Add(e, Attr::kDepartmentNumber, u.department);
-  Add(e, Attr::kEmployeeNumber, u.employee_number);
-  AddMany(e, Attr::kMemberOf, std::move(member_of));
-  AddOperational(e, u.id, u.created, u.updated);
-  if (u.password_changed) Add(e, Attr::kPwdChangedTime, FormatGeneralizedTime(u.password_changed));
-  return e;
+// NormalizeDn for the DNs a snapshot makes, whose attribute types (uid, cn, ou, o, dc) all
+// match case-insensitively: a DN of plain characters normalizes to itself in lower case, so
+// only names with spaces, escapes or other characters pay for the parser.
+std::string NormalizedDn(std::string_view dn) {
+  std::string out(dn);
+  for (char& c : out) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '=' ||
+                       c == ',' || c == '.' || c == '-' || c == '_' || c == '@';
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    } else if (!plain) {
+      auto ndn = ldap::NormalizeDn(dn);
+      return ndn.ok() ? std::move(ndn).value() : std::string(dn);
+    }
+  }
+  return out;
 }
 
-// Adds what every entry has: its normalized DN and the operational attributes of the DN.
-void Complete(EntryDraft& e) {
-  auto ndn = ldap::NormalizeDn(e.dn);
-  e.ndn = ndn.ok() ? std::move(ndn).value() : e.dn;
-  Add(e, Attr::kEntryDn, e.dn);
-  Add(e, Attr::kSubschemaSubentry, "cn=Subschema");
-  Add(e, Attr::kHasSubordinates,
-      e.kind == EntryKind::kUser || e.kind == EntryKind::kGroup ? "FALSE" : "TRUE");
+// Adds what every entry has, the operational attributes of its DN, and seals it.
+Entry Complete(EntryWriter&& e, EntryKind kind, EntryWriter::Seal seal) {
+  const std::string ndn = NormalizedDn(seal.dn);
+  seal.ndn = ndn;
+  e.Add(Attr::kEntryDn, seal.dn);
+  e.Add(Attr::kSubschemaSubentry, "cn=Subschema");
+  e.Add(Attr::kHasSubordinates,
+        kind == EntryKind::kUser || kind == EntryKind::kGroup ? "FALSE" : "TRUE");
+  return std::move(e).Finish(seal);
+}
+
+constexpr std::string_view kUserClasses[] = {"top",           "person",      "organizationalPerson",
+                                             "inetOrgPerson", "posixAccount", "shadowAccount",
+                                             "jumpcloudUser"};
+
+// A user's entry. `member_of`: the DNs of its groups.
+template <typename Dns>
+Entry UserEntry(const directory::User& u, std::string_view dn, bool can_bind,
+                const Dns& member_of) {
+  EntryWriter e(EntryKind::kUser);
+  e.AddAll(Attr::kObjectClass, kUserClasses);
+  e.Add(Attr::kUid, u.username);
+  std::string full = u.first_name;
+  if (!u.last_name.empty()) full += (full.empty() ? "" : " ") + u.last_name;
+  const std::string& cn = !u.display_name.empty() ? u.display_name : full;
+  e.Add(Attr::kCn, cn.empty() ? u.username : cn);
+  e.Add(Attr::kSn, u.last_name.empty() ? u.username : u.last_name);
+  e.Add(Attr::kGivenName, u.first_name);
+  e.Add(Attr::kDisplayName, u.display_name.empty() ? full : u.display_name);
+  e.Add(Attr::kMail, u.email);
+  e.Add(Attr::kUidNumber, std::to_string(u.unix_uid));
+  e.Add(Attr::kGidNumber, std::to_string(u.unix_guid));
+  e.Add(Attr::kHomeDirectory, u.home_directory);
+  e.Add(Attr::kLoginShell, u.login_shell);
+  e.Add(Attr::kDescription, u.description);
+  e.Add(Attr::kTelephoneNumber, u.phone);
+  e.Add(Attr::kMobile, u.mobile);
+  e.Add(Attr::kTitle, u.title);
+  e.Add(Attr::kDepartmentNumber, u.department);
+  e.Add(Attr::kEmployeeNumber, u.employee_number);
+  e.AddAll(Attr::kMemberOf, member_of);
+  AddOperational(e, u.id, u.created, u.updated);
+  if (u.password_changed) e.Add(Attr::kPwdChangedTime, FormatGeneralizedTime(u.password_changed));
+  return Complete(std::move(e), EntryKind::kUser,
+                  {.dn = dn,
+                   .model_id = u.id,
+                   .password_hash = u.password_hash,
+                   .can_bind = can_bind,
+                   .binding_user = u.ldap_binding_user,
+                   .locked_until = u.account_locked ? u.locked_until : 0});
 }
 
 // The normalized values of `attr` in `e`, for its index.
@@ -162,21 +175,18 @@ class SnapshotBuilder {
   }
 
   void AddContainers() {
-    EntryDraft org;
-    org.kind = EntryKind::kOrg;
-    org.dn = org_dn_;
-    AddMany(org, Attr::kObjectClass, {"top", "organization"});
-    Add(org, Attr::kO, data_.org.id);
+    EntryWriter org(EntryKind::kOrg);
+    org.AddAll(Attr::kObjectClass, std::initializer_list<std::string_view>{"top", "organization"});
+    org.Add(Attr::kO, data_.org.id);
     AddOperational(org, data_.org.id, data_.org.created, data_.org.updated);
-    Push(std::move(org));
+    Push(Complete(std::move(org), EntryKind::kOrg, {.dn = org_dn_}));
 
-    EntryDraft ou;
-    ou.kind = EntryKind::kUsersOu;
-    ou.dn = ou_dn_;
-    AddMany(ou, Attr::kObjectClass, {"top", "organizationalUnit"});
-    Add(ou, Attr::kOu, "Users");
+    EntryWriter ou(EntryKind::kUsersOu);
+    ou.AddAll(Attr::kObjectClass,
+              std::initializer_list<std::string_view>{"top", "organizationalUnit"});
+    ou.Add(Attr::kOu, "Users");
     AddOperational(ou, "", data_.org.created, data_.org.updated);
-    Push(std::move(ou));
+    Push(Complete(std::move(ou), EntryKind::kUsersOu, {.dn = ou_dn_}));
   }
 
   void AddUser(const directory::User& u) {
@@ -185,40 +195,38 @@ class SnapshotBuilder {
     if (int64_t expires = PasswordExpiry(u, data_.org.settings.password); expires > now_) {
       RefreshAt(expires);
     }
-    std::vector<std::string> groups;
+    std::vector<std::string_view> groups;
     if (auto it = view_.member_of.find(u.id); it != view_.member_of.end()) {
       for (const std::string& gid : it->second) {
         if (auto g = group_dn_.find(gid); g != group_dn_.end()) groups.push_back(g->second);
       }
     }
-    Push(UserEntry(u, user_dn_[u.id], view_.IsUserBindable(u.id), std::move(groups)));
+    Push(UserEntry(u, user_dn_[u.id], view_.IsUserBindable(u.id), groups));
   }
 
   void AddGroup(const directory::Group& g) {
-    EntryDraft e;
-    e.kind = EntryKind::kGroup;
-    e.dn = group_dn_[g.id];
-    e.model_id = g.id;
-    AddMany(e, Attr::kObjectClass, {"top", "groupOfNames", "posixGroup"});
-    Add(e, Attr::kCn, g.name);
-    Add(e, Attr::kDescription, g.description);
-    Add(e, Attr::kGidNumber, std::to_string(g.gid));
-    std::vector<std::string> members, member_uids;
+    EntryWriter e(EntryKind::kGroup);
+    e.AddAll(Attr::kObjectClass,
+             std::initializer_list<std::string_view>{"top", "groupOfNames", "posixGroup"});
+    e.Add(Attr::kCn, g.name);
+    e.Add(Attr::kDescription, g.description);
+    e.Add(Attr::kGidNumber, std::to_string(g.gid));
+    std::vector<std::string_view> members, member_uids;
     for (const std::string& uid : g.member_users) {
       std::optional<uint32_t> user = EntryOf(uid);
       if (!user || entries_[*user].kind != EntryKind::kUser) continue;
-      members.emplace_back(entries_[*user].dn());
+      members.push_back(entries_[*user].dn());
       if (std::optional<Values> name = entries_[*user].Find(Attr::kUid)) {
-        member_uids.emplace_back(name->front());
+        member_uids.push_back(name->front());
       }
     }
     for (const std::string& gid : g.member_groups) {
       if (auto it = group_dn_.find(gid); it != group_dn_.end()) members.push_back(it->second);
     }
-    AddMany(e, Attr::kMember, std::move(members));
-    AddMany(e, Attr::kMemberUid, std::move(member_uids));
+    e.AddAll(Attr::kMember, members);
+    e.AddAll(Attr::kMemberUid, member_uids);
     AddOperational(e, g.id, g.created, g.updated);
-    Push(std::move(e));
+    Push(Complete(std::move(e), EntryKind::kGroup, {.dn = group_dn_[g.id], .model_id = g.id}));
   }
 
   void RefreshAt(int64_t when) {
@@ -235,17 +243,16 @@ class SnapshotBuilder {
     return static_cast<uint32_t>(i);
   }
 
-  void Push(EntryDraft draft) {
-    Complete(draft);
+  void Push(Entry entry) {
     const auto position = static_cast<uint32_t>(entries_.size());
     // A second entry with the same normalized DN (names differing only in case) is dropped:
     // DNs compare case-insensitively, so it could never be addressed.
-    if (!by_ndn_.Insert(draft.ndn, position,
+    if (!by_ndn_.Insert(entry.ndn(), position,
                         [this](uint32_t e, std::string_view k) { return entries_[e].HasNdn(k); })) {
       return;
     }
-    if (!draft.model_id.empty()) by_model_.Insert(draft.model_id, position, SameModelId());
-    entries_.emplace_back(draft);
+    if (!entry.model_id().empty()) by_model_.Insert(entry.model_id(), position, SameModelId());
+    entries_.push_back(std::move(entry));
   }
 
   void LinkGroups() {
@@ -360,11 +367,11 @@ std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
     }
     std::optional<Values> uid = before.Find(Attr::kUid);
     if (!uid || uid->empty() || uid->front() != u.username) return nullptr;
-    std::vector<std::string> member_of;
-    if (std::optional<Values> groups = before.Find(Attr::kMemberOf)) member_of = groups->ToStrings();
-    EntryDraft draft = UserEntry(u, std::string(before.dn()), /*can_bind=*/true, std::move(member_of));
-    Complete(draft);
-    auto e = std::make_shared<const Entry>(draft);
+    std::vector<std::string_view> member_of;
+    if (std::optional<Values> groups = before.Find(Attr::kMemberOf)) {
+      member_of.assign(groups->begin(), groups->end());
+    }
+    auto e = std::make_shared<const Entry>(UserEntry(u, before.dn(), /*can_bind=*/true, member_of));
     for (size_t slot = 0; slot < std::size(kIndexed); ++slot) {
       const Attr attr = kIndexed[slot];
       std::vector<std::string> was = IndexKeys(before, attr), is = IndexKeys(*e, attr);

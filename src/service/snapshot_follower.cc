@@ -68,7 +68,13 @@ Status SnapshotFollower::Refresh(std::string_view org_id) {
       }
       return data.status();
     }
-    registry_.Publish(dit::Snapshot::Build(*data, options_, NowMicros()));
+    const int64_t loaded = NowMicros();
+    auto snapshot = dit::Snapshot::Build(*data, options_, loaded);
+    LogDebug("snapshot.built", {{"org_id", org_id},
+                                {"entries", static_cast<int64_t>(snapshot->size())},
+                                {"load_ms", (loaded - started) / 1000},
+                                {"build_ms", (NowMicros() - loaded) / 1000}});
+    registry_.Publish(std::move(snapshot));
   }
   // A build leaves the rows it read and the snapshot it replaced as free heap that glibc
   // keeps; hand it back so the process holds what it serves (issue 7: RSS).
