@@ -37,6 +37,10 @@ class Snapshot {
   // Builds the tree for `data` under `options.suffix` as of time `now` (microseconds).
   static std::shared_ptr<const Snapshot> Build(const directory::OrgData& data,
                                                const SnapshotOptions& options, int64_t now);
+  // The same, emptying each user of `data` once its entry is made: a large org's rows and its
+  // entries are then not both held at the build's peak.
+  static std::shared_ptr<const Snapshot> Build(directory::OrgData&& data,
+                                               const SnapshotOptions& options, int64_t now);
 
   // `old` with the entries of `users` re-rendered, when that is all that changed: each user is
   // served and may bind in `old`, still may (activated, not locked, password not expired), and

@@ -133,8 +133,11 @@ std::vector<std::string> IndexKeys(const Entry& e, Attr attr) {
 
 class SnapshotBuilder {
  public:
-  SnapshotBuilder(const directory::OrgData& data, const SnapshotOptions& options, int64_t now)
-      : data_(data), options_(options), now_(now), snap_(new Snapshot()) {}
+  // `consumed`: the same data, whose users may be emptied once rendered (a caller that has no
+  // further use for them), so that a large org is not held twice at the build's peak.
+  SnapshotBuilder(const directory::OrgData& data, const SnapshotOptions& options, int64_t now,
+                  directory::OrgData* consumed = nullptr)
+      : data_(data), consumed_(consumed), options_(options), now_(now), snap_(new Snapshot()) {}
 
   std::shared_ptr<const Snapshot> Build() {
     snap_->org_id_ = data_.org.id;
@@ -155,8 +158,9 @@ class SnapshotBuilder {
     for (const directory::Group& g : data_.groups) {
       if (view_.IsGroupVisible(g.id)) group_dn_[g.id] = GroupDn(g);
     }
-    for (const directory::User& u : data_.users) {
-      if (view_.IsUserVisible(u.id)) AddUser(u);
+    for (size_t i = 0; i < data_.users.size(); ++i) {
+      if (view_.IsUserVisible(data_.users[i].id)) AddUser(data_.users[i]);
+      if (consumed_) consumed_->users[i] = directory::User();
     }
     for (const directory::Group& g : data_.groups) {
       if (view_.IsGroupVisible(g.id)) AddGroup(g);
@@ -305,6 +309,7 @@ class SnapshotBuilder {
   }
 
   const directory::OrgData& data_;
+  directory::OrgData* consumed_;
   const SnapshotOptions& options_;
   int64_t now_;
   std::unique_ptr<Snapshot> snap_;
@@ -318,6 +323,11 @@ class SnapshotBuilder {
 std::shared_ptr<const Snapshot> Snapshot::Build(const directory::OrgData& data,
                                                 const SnapshotOptions& options, int64_t now) {
   return SnapshotBuilder(data, options, now).Build();
+}
+
+std::shared_ptr<const Snapshot> Snapshot::Build(directory::OrgData&& data,
+                                                const SnapshotOptions& options, int64_t now) {
+  return SnapshotBuilder(data, options, now, &data).Build();
 }
 
 namespace {

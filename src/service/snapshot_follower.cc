@@ -69,7 +69,7 @@ Status SnapshotFollower::Refresh(std::string_view org_id) {
       return data.status();
     }
     const int64_t loaded = NowMicros();
-    auto snapshot = dit::Snapshot::Build(*data, options_, loaded);
+    auto snapshot = dit::Snapshot::Build(std::move(*data), options_, loaded);
     LogDebug("snapshot.built", {{"org_id", org_id},
                                 {"entries", static_cast<int64_t>(snapshot->size())},
                                 {"load_ms", (loaded - started) / 1000},

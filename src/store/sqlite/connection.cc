@@ -79,7 +79,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
   // Snapshot loads read a whole org: keep its pages in memory instead of one pread per miss.
   SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-65536"));  // KiB
-  SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA mmap_size=268435456"));
+  SKYDIR_RETURN_IF_ERROR(conn->Exec(("PRAGMA mmap_size=" + std::to_string(kMmapBytes)).c_str()));
   if (options.read_only) SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
   return conn;
 }
