@@ -4,7 +4,7 @@ namespace skydir::dit {
 
 std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
   int64_t i = by_ndn_->Find(ndn, [this](uint32_t e, std::string_view k) {
-    return entries_[e]->HasNdn(k);
+    return entry(e).HasNdn(k);
   });
   if (i < 0) return std::nullopt;
   return static_cast<uint32_t>(i);
@@ -12,7 +12,7 @@ std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
 
 std::optional<uint32_t> Snapshot::FindByModelId(std::string_view id) const {
   int64_t i = by_model_->Find(id, [this](uint32_t e, std::string_view k) {
-    return entries_[e]->model_id() == k;
+    return entry(e).model_id() == k;
   });
   if (i < 0) return std::nullopt;
   return static_cast<uint32_t>(i);
@@ -36,7 +36,7 @@ bool Snapshot::InScope(uint32_t base, Scope scope, uint32_t candidate) const {
 }
 
 void Snapshot::ScopeEntries(uint32_t base, Scope scope, std::vector<uint32_t>* out) const {
-  auto n = static_cast<uint32_t>(entries_.size());
+  auto n = static_cast<uint32_t>(size_);
   uint32_t first = 0, last = 0;  // [first, last)
   switch (scope) {
     case Scope::kBase:
@@ -93,7 +93,7 @@ std::vector<uint32_t> Closure(size_t n, uint32_t start, Next next) {
 }  // namespace
 
 std::vector<uint32_t> Snapshot::TransitiveGroups(uint32_t entry) const {
-  return Closure(entries_.size(), entry,
+  return Closure(size_, entry,
                  [this](uint32_t e) -> const std::vector<uint32_t>& { return (*parent_groups_)[e]; });
 }
 
@@ -101,13 +101,13 @@ std::vector<uint32_t> Snapshot::TransitiveMembers(uint32_t group) const {
   // Members are the entries whose parent chain reaches `group`: walk down member groups and
   // collect each group's direct members from the member attribute index.
   std::vector<uint32_t> groups = Closure(
-      entries_.size(), group,
+      size_, group,
       [this](uint32_t e) -> const std::vector<uint32_t>& { return (*member_groups_)[e]; });
   groups.push_back(group);
-  std::vector<bool> seen(entries_.size(), false);
+  std::vector<bool> seen(size_, false);
   std::vector<uint32_t> out;
   for (uint32_t g : groups) {
-    std::optional<Values> members = entries_[g]->Find(Attr::kMember);
+    std::optional<Values> members = entry(g).Find(Attr::kMember);
     if (!members) continue;
     for (std::string_view dn : *members) {
       auto ndn = NormalizeValue(Attr::kMember, dn);

@@ -53,8 +53,8 @@ class Snapshot {
 
   const std::string& org_id() const { return org_id_; }
   const directory::OrgSettings& settings() const { return settings_; }
-  size_t size() const { return entries_.size(); }
-  const Entry& entry(uint32_t i) const { return *entries_[i]; }
+  size_t size() const { return size_; }
+  const Entry& entry(uint32_t i) const { return *(*chunks_[i >> kChunkBits])[i & kChunkMask]; }
   // When the snapshot must be rebuilt even without a write (an automatic unlock is due);
   // 0 when never.
   int64_t refresh_at() const { return refresh_at_; }
@@ -93,7 +93,14 @@ class Snapshot {
   // from it (PatchUsers): copying a Snapshot copies pointers.
   std::string org_id_;
   directory::OrgSettings settings_;
-  std::vector<std::shared_ptr<const Entry>> entries_;
+  // Entries in chunks of 1,024: a patch copies the chunk of each changed entry and the chunk
+  // list, not one pointer per entry of the org (at 100,000 users and 20 writes a second, the
+  // reference counts of a full copy cost a tenth of a core).
+  static constexpr uint32_t kChunkBits = 10;
+  static constexpr uint32_t kChunkMask = (1u << kChunkBits) - 1;
+  using Chunk = std::vector<std::shared_ptr<const Entry>>;
+  std::vector<std::shared_ptr<const Chunk>> chunks_;
+  uint32_t size_ = 0;
   // Keyed by what the entries hold, which a patch never changes (PatchUsers keeps DNs).
   std::shared_ptr<const EntryKeyTable> by_ndn_;
   std::shared_ptr<const EntryKeyTable> by_model_;  // user or group id → entry

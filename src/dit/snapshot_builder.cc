@@ -1,6 +1,7 @@
 // OrgData → Snapshot: renders users and groups as JumpCloud-shaped entries (DESIGN §2) and
 // builds the indexes.
 #include <algorithm>
+#include <map>
 
 #include "common/time.h"
 #include "directory/visibility.h"
@@ -289,7 +290,8 @@ class SnapshotBuilder {
 
   void Finish() {
     std::vector<ValueIndex::Builder> indexes(std::size(kIndexed));
-    snap_->entries_.reserve(entries_.size());
+    snap_->size_ = static_cast<uint32_t>(entries_.size());
+    Snapshot::Chunk chunk;
     for (uint32_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       for (EncodedAttribute a : e.attributes()) {
@@ -299,7 +301,11 @@ class SnapshotBuilder {
           if (auto norm = NormalizeValue(a.attr, v)) indexes[slot].Add(*norm, i);
         }
       }
-      snap_->entries_.push_back(std::make_shared<const Entry>(std::move(e)));
+      chunk.push_back(std::make_shared<const Entry>(std::move(e)));
+      if (chunk.size() == (1u << Snapshot::kChunkBits) || i + 1 == entries_.size()) {
+        snap_->chunks_.push_back(std::make_shared<const Snapshot::Chunk>(std::move(chunk)));
+        chunk = {};
+      }
     }
     for (ValueIndex::Builder& index : indexes) {
       snap_->indexes_.push_back(std::make_shared<const ValueIndex>(std::move(index).Build()));
@@ -365,11 +371,12 @@ std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
                                                      int64_t now) {
   std::shared_ptr<Snapshot> snap(new Snapshot(old));  // shares everything with `old`
   snap->built_at_ = now;
+  std::map<uint32_t, std::shared_ptr<Chunk>> owned;  // chunks this patch copied
   for (const directory::User& u : users) {
     std::optional<uint32_t> found = old.FindByModelId(u.id);
     if (!found) return nullptr;  // not served before: visibility changes
     const uint32_t i = *found;
-    const Entry& before = *snap->entries_[i];
+    const Entry& before = snap->entry(i);
     if (before.kind != EntryKind::kUser || !before.can_bind) return nullptr;
     if (u.state != directory::UserState::kActivated || directory::IsLocked(u, now) ||
         directory::IsPasswordExpired(u, old.settings_.password, now)) {
@@ -389,7 +396,13 @@ std::shared_ptr<const Snapshot> Snapshot::PatchUsers(const Snapshot& old,
       snap->indexes_[slot] =
           std::make_shared<const ValueIndex>(Edit(*snap->indexes_[slot], i, was, is));
     }
-    snap->entries_[i] = std::move(e);
+    // Copy-on-write of the entry's chunk (once per chunk and patch).
+    std::shared_ptr<Chunk>& own = owned[i >> kChunkBits];
+    if (!own) {
+      own = std::make_shared<Chunk>(*snap->chunks_[i >> kChunkBits]);
+      snap->chunks_[i >> kChunkBits] = own;
+    }
+    (*own)[i & kChunkMask] = std::move(e);
     // A new password expires later; make sure the snapshot is rebuilt when it does.
     if (int64_t expires = PasswordExpiry(u, old.settings_.password); expires > now) {
       if (snap->refresh_at_ == 0 || expires < snap->refresh_at_) snap->refresh_at_ = expires;

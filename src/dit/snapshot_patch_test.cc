@@ -83,6 +83,26 @@ TEST(SnapshotPatchTest, ServesWhatARebuildServes) {
   EXPECT_EQ(old->Lookup(Attr::kMail, "alice@example.com")->size(), 1u);
 }
 
+TEST(SnapshotPatchTest, PatchesAcrossChunksAndLeavesTheOldSnapshotAlone) {
+  directory::OrgData data = Org();
+  for (int i = 0; i < 3000; ++i) {
+    data.users.push_back(Person("b" + std::to_string(i), "user" + std::to_string(i)));
+    data.ldap.user_ids.push_back(data.users.back().id);
+  }
+  auto old = Snapshot::Build(data, {}, kNow);
+  ASSERT_GT(old->size(), 2048u);  // three chunks
+  const auto before = Snapshot::Build(data, {}, kNow);
+  for (size_t i : {size_t{3}, size_t{1500}, size_t{1501}, size_t{2999}}) {
+    data.users[i].title = "Changed " + std::to_string(i);
+    data.users[i].email = "moved" + std::to_string(i) + "@example.org";
+  }
+  auto patched = Snapshot::PatchUsers(
+      *old, {data.users[3], data.users[1500], data.users[1501], data.users[2999]}, kNow);
+  ASSERT_NE(patched, nullptr);
+  ExpectSameServed(*patched, *Snapshot::Build(data, {}, kNow));
+  ExpectSameServed(*old, *before);
+}
+
 TEST(SnapshotPatchTest, RefusesWhatChangesVisibilityOrNames) {
   directory::OrgData data = Org();
   auto old = Snapshot::Build(data, {}, kNow);

@@ -162,6 +162,11 @@ void SnapshotFollower::Stop() {
 }
 
 void SnapshotFollower::Loop() {
+  // Large transient allocations (an API listing of every user, an import, a rebuild) leave free
+  // heap that glibc keeps per thread arena; handing it back now and then keeps the process at
+  // what it holds. A trim walks the free lists only, so every few seconds costs little.
+  constexpr int64_t kTrimEveryMicros = 5 * 1000000;
+  int64_t last_trim = NowMicros();
   std::unique_lock<std::mutex> lock(stop_mu_);
   while (!stopping_) {
     stop_cv_.wait_for(lock, std::chrono::milliseconds(poll_millis_), [this] { return stopping_; });
@@ -169,6 +174,11 @@ void SnapshotFollower::Loop() {
     lock.unlock();
     Status s = CatchUp();
     if (!s.ok()) LogWarn("snapshot.follow_failed", {{"error", s.ToString()}});
+    if (int64_t now = NowMicros(); now - last_trim >= kTrimEveryMicros) {
+      malloc_trim(0);
+      last_trim = NowMicros();
+      LogDebug("memory.trimmed", {{"micros", last_trim - now}});
+    }
     lock.lock();
   }
 }

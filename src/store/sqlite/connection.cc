@@ -77,9 +77,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA journal_mode=WAL"));
   SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA synchronous=FULL"));
   SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA foreign_keys=ON"));
-  // Snapshot loads read a whole org: keep its pages in memory instead of one pread per miss.
-  SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-65536"));  // KiB
-  SKYDIR_RETURN_IF_ERROR(conn->Exec(("PRAGMA mmap_size=" + std::to_string(kMmapBytes)).c_str()));
+  // A bounded page cache and no memory map: a read of a whole org (a snapshot load, an API
+  // listing) would otherwise leave every page it touched resident in the server, counted in
+  // its RSS next to the snapshot that already holds the same data (issue 7). 16 MiB keeps the
+  // tables' interior pages and a write transaction's dirty pages; larger imports spill to the
+  // WAL, which SQLite allows mid-transaction.
+  SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-16384"));  // KiB
+  SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA mmap_size=0"));
   if (options.read_only) SKYDIR_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON"));
   return conn;
 }

@@ -18,9 +18,6 @@
 
 namespace skydir::store::sqlite {
 
-// How much of the database file a connection reads through a memory map.
-inline constexpr int64_t kMmapBytes = 256LL << 20;
-
 class Connection;
 
 // A cached prepared statement, borrowed from its Connection for one use: bind the parameters

@@ -64,11 +64,7 @@ Result<directory::OrgData> SqliteStore::LoadOrg(std::string_view org_id) {
     SKYDIR_ASSIGN_OR_RETURN(data.ldap, QueryLdapDirectory(conn, org_id));
     return data;
   });
-  // Reading a whole org touched every page of its tables through the memory map, which then
-  // counts in the server's RSS next to the snapshot built from them. Setting the map's size
-  // unmaps it (it is mapped again, untouched, on the next read); the page cache is emptied.
-  if (Status s = conn.Exec("PRAGMA mmap_size=0"); !s.ok()) return s;
-  if (Status s = conn.Exec(("PRAGMA mmap_size=" + std::to_string(kMmapBytes)).c_str()); !s.ok()) return s;
+  // The snapshot now holds what was read: hand the page cache back.
   if (Status s = conn.Exec("PRAGMA shrink_memory"); !s.ok()) return s;
   return data;
 }
