@@ -29,9 +29,10 @@ int64_t Probe(const std::vector<uint32_t>& table, std::string_view key, const Ke
   }
 }
 
+// Re-hashes the `slots` keys there are into a table sized for `capacity` keys.
 template <typename KeyOf>
-void Rebuild(std::vector<uint32_t>* table, size_t slots, const KeyOf& key_of) {
-  table->assign(std::bit_ceil(std::max<size_t>(16, slots * 2)), 0);
+void Rebuild(std::vector<uint32_t>* table, size_t slots, size_t capacity, const KeyOf& key_of) {
+  table->assign(std::bit_ceil(std::max<size_t>(16, capacity * 2)), 0);
   const size_t mask = table->size() - 1;
   for (size_t s = 0; s < slots; ++s) {
     size_t i = HashOf(key_of(s)) & mask;
@@ -47,7 +48,7 @@ uint32_t ValueIndex::Builder::SlotOf(std::string_view key) {
     return std::string_view(keys_).substr(key_at_[s], key_at_[s + 1] - key_at_[s]);
   };
   const size_t slots = key_at_.size() - 1;
-  if ((slots + 1) * 2 > table_.size()) Rebuild(&table_, slots + 1, key_of);
+  if ((slots + 1) * 2 > table_.size()) Rebuild(&table_, slots, slots + 1, key_of);
   size_t empty_at = 0;
   if (int64_t found = Probe(table_, key, key_of, &empty_at); found >= 0) {
     return static_cast<uint32_t>(found);
