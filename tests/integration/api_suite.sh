@@ -6,6 +6,7 @@
 #
 # Environment: SKYDIR_BIN (default build/src/app/skydir), SKYDIR_SOURCE_DIR.
 set -u
+source "${SKYDIR_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib/harness.sh"
 
 BIN=${SKYDIR_BIN:-build/src/app/skydir}
 WORK=$(mktemp -d /tmp/skydir-api-suite.XXXXXX)
@@ -46,17 +47,8 @@ export SKYDIR_HTTP_RATE_LIMIT_PER_SECOND=150
 export SKYDIR_HTTP_RATE_LIMIT_BURST=150
 export SKYDIR_HTTP_MAX_BODY_BYTES=65536
 # Started directly (not through `sky`) so that $! is the server itself, for the SIGTERM check.
-"$BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps 127.0.0.1:0 --http 127.0.0.1:0 --https 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "admin API" "$WORK/server.out" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || bail "server exited at start"
-  sleep 0.1
-done
-grep -q "admin API" "$WORK/server.out" || bail "server did not start"
-read -r LDAP_PORT LDAPS_PORT < <(sed -nE 's/.*LDAP on port ([0-9]+).*LDAPS on port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
-read -r HTTP_PORT HTTPS_PORT < <(sed -nE 's/.*HTTP port ([0-9]+) and HTTPS port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
+SKYDIR_BIN=$BIN start_full_server "$DATA" "$WORK/server.out" "$WORK/server.err" ||
+  bail "server did not start"
 
 export SUITE_DATA="$DATA" SUITE_WORK="$WORK" SERVER_PID LDAP_PORT LDAPS_PORT HTTP_PORT HTTPS_PORT
 export ACME_JSON="$WORK/acme.json" GLOBEX_JSON="$WORK/globex.json" OPS_JSON="$WORK/ops.json"

@@ -51,18 +51,8 @@ sky user add "$ORG" locky --email locky@acme.example --password "$LOCKY_PASSWORD
 sky user add "$ORG" plain --email plain@acme.example --password "$LOCKY_PASSWORD" >/dev/null ||
   bail "user add plain"
 
-SERVER_PID=""
-"$BIN" --data-dir "$DATA" serve --ldap 127.0.0.1:0 --ldaps 127.0.0.1:0 --http 127.0.0.1:0 --https 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  grep -q "admin API" "$WORK/server.out" 2>/dev/null && break
-  kill -0 "$SERVER_PID" 2>/dev/null || bail "server exited at start"
-  sleep 0.1
-done
-grep -q "admin API" "$WORK/server.out" || bail "server did not start"
-read -r LDAP_PORT LDAPS_PORT < <(sed -nE 's/.*LDAP on port ([0-9]+).*LDAPS on port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
-read -r HTTP_PORT HTTPS_PORT < <(sed -nE 's/.*HTTP port ([0-9]+) and HTTPS port ([0-9]+).*/\1 \2/p' "$WORK/server.out")
+SKYDIR_BIN=$BIN start_full_server "$DATA" "$WORK/server.out" "$WORK/server.err" ||
+  bail "server did not start"
 URL="http://127.0.0.1:$HTTP_PORT/"
 CA="$DATA/tls/ca.pem"
 

@@ -1,6 +1,6 @@
 # Shared by the integration suites: checks that print one line each and a closing count,
 # free ports, and a server started on a temporary data directory.
-# Source it; then call start_server or start_api_server DATA_DIR [extra serve flags],
+# Source it; then call start_server, start_api_server or start_full_server (see each),
 # check/ok/fail, and finish.
 
 PASSED=0
@@ -58,6 +58,25 @@ start_api_server() {
     echo "server did not start:"; cat "$SERVER_LOG"
     return 1
   fi
+}
+
+# start_full_server DATA_DIR OUT_FILE ERR_FILE [flags...]: skydir serve with LDAP, LDAPS, HTTP and
+# HTTPS on ports the kernel picks; sets LDAP_PORT, LDAPS_PORT, HTTP_PORT, HTTPS_PORT and
+# SERVER_PID (the server itself, for signal checks). Fails when the server exits or has not
+# announced its ports within 10 s.
+start_full_server() {
+  local data=$1 out=$2 err=$3; shift 3
+  "$SKYDIR_BIN" --data-dir "$data" serve --ldap 127.0.0.1:0 --ldaps 127.0.0.1:0 \
+    --http 127.0.0.1:0 --https 127.0.0.1:0 "$@" >"$out" 2>"$err" &
+  SERVER_PID=$!
+  for _ in $(seq 1 100); do
+    grep -q "admin API" "$out" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  grep -q "admin API" "$out" || return 1
+  read -r LDAP_PORT LDAPS_PORT < <(sed -nE 's/.*LDAP on port ([0-9]+).*LDAPS on port ([0-9]+).*/\1 \2/p' "$out")
+  read -r HTTP_PORT HTTPS_PORT < <(sed -nE 's/.*HTTP port ([0-9]+) and HTTPS port ([0-9]+).*/\1 \2/p' "$out")
 }
 
 stop_server() {
