@@ -66,19 +66,6 @@ size_t Values::size() const {
   return n;
 }
 
-std::vector<std::string> Values::ToStrings() const {
-  std::vector<std::string> out;
-  for (std::string_view v : *this) out.emplace_back(v);
-  return out;
-}
-
-Entry::Entry(const EntryDraft& draft) {
-  EntryWriter writer(draft.kind);
-  for (const AttributeValues& a : draft.attributes) writer.AddAll(a.attr, a.values);
-  *this = std::move(writer).Finish({draft.dn, draft.ndn, draft.model_id, draft.password_hash,
-                                    draft.can_bind, draft.binding_user, draft.locked_until});
-}
-
 void EntryWriter::Begin(Attr attr) {
   const bool user = TypeOf(attr).usage == Usage::kUser;
   open_ = user ? &user_ : &operational_;
@@ -195,15 +182,6 @@ std::optional<Values> Entry::Find(Attr attr) const {
     if (a.attr == attr) return a.values();
   }
   return std::nullopt;
-}
-
-std::string EncodeAttributeList(const std::vector<const AttributeValues*>& attrs,
-                                bool types_only) {
-  std::string out;
-  ldap::AttributeListEncoder encoder(&out, types_only);
-  for (const AttributeValues* a : attrs) encoder.Add(TypeOf(a->attr).name, a->values);
-  encoder.Finish();
-  return out;
 }
 
 }  // namespace skydir::dit

@@ -19,12 +19,6 @@ namespace skydir::dit {
 
 enum class EntryKind : uint8_t { kOrg, kUsersOu, kUser, kGroup };
 
-// An attribute with owned values: what an entry is built from.
-struct AttributeValues {
-  Attr attr;
-  std::vector<std::string> values;
-};
-
 // The values of one sealed attribute: a forward range of string_views over the BER
 // `SET OF OCTET STRING` that holds them.
 class Values {
@@ -69,23 +63,9 @@ class Values {
   bool empty() const { return contents_.empty(); }
   size_t size() const;
   std::string_view front() const { return *begin(); }
-  std::vector<std::string> ToStrings() const;
 
  private:
   std::string_view contents_;
-};
-
-// What an entry is made of before it is sealed.
-struct EntryDraft {
-  EntryKind kind = EntryKind::kUser;
-  std::string dn;   // as returned; member/memberOf values are byte-identical copies of it
-  std::string ndn;  // normalized (ldap::NormalizeDn), for lookups
-  std::vector<AttributeValues> attributes;  // user attributes then operational ones
-  std::string model_id;  // the user's or group's id; empty for the org and ou entries
-  std::string password_hash;
-  bool can_bind = false;
-  bool binding_user = false;
-  int64_t locked_until = 0;
 };
 
 // One sealed attribute: its type and its whole PartialAttribute TLV.
@@ -181,8 +161,7 @@ class EntryWriter {
 
 class Entry {
  public:
-  Entry() = default;
-  explicit Entry(const EntryDraft& draft);
+  Entry() = default;  // no attributes, empty DN; entries are made by EntryWriter
 
   EntryKind kind = EntryKind::kUser;
   // Users only: what Bind needs.
@@ -216,9 +195,5 @@ class Entry {
   uint32_t user_end_ = 0, ndn_at_ = 0, model_at_ = 0, hash_at_ = 0, ids_at_ = 0;
   uint32_t dn_at_ = 0, dn_size_ = 0;
 };
-
-// Encodes PartialAttributeList for the given attributes (all values; or types only).
-std::string EncodeAttributeList(const std::vector<const AttributeValues*>& attrs,
-                                bool types_only);
 
 }  // namespace skydir::dit

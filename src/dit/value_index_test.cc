@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dit/entry.h"
 #include "dit/value_index.h"
+#include "ldap/message.h"
 
 namespace skydir::dit {
 namespace {
@@ -53,53 +55,59 @@ TEST(EntryKeyTableTest, FindsByTheKeyTheEntryHoldsAndRefusesDuplicates) {
 }
 
 TEST(EntryTest, SealedEntryReadsBackEveryValue) {
-  EntryDraft d;
-  d.kind = EntryKind::kGroup;
-  d.dn = "cn=Big,ou=Users";
-  d.ndn = "cn=big,ou=users";
-  d.model_id = "g1";
-  d.password_hash = "";
+  const std::string dn = "cn=Big,ou=Users", ndn = "cn=big,ou=users";
   std::vector<std::string> members;
   for (int i = 0; i < 3000; ++i) members.push_back("uid=u" + std::to_string(i) + ",ou=Users");
   const std::string long_value(70000, 'd');  // a length in three octets
-  d.attributes = {{Attr::kObjectClass, {"top", "groupOfNames"}},
-                  {Attr::kCn, {"Big"}},
-                  {Attr::kDescription, {long_value}},
-                  {Attr::kMember, members},
-                  {Attr::kEntryDn, {d.dn}}};
-  Entry e(d);
-  EXPECT_EQ(e.dn(), d.dn);
-  EXPECT_EQ(e.ndn(), d.ndn);
-  EXPECT_TRUE(e.HasNdn(d.ndn));
+  const std::vector<std::string> classes = {"top", "groupOfNames"};
+  EntryWriter w(EntryKind::kGroup);
+  w.AddAll(Attr::kObjectClass, classes);
+  w.Add(Attr::kCn, "Big");
+  w.Add(Attr::kMail, "");  // an empty value adds nothing
+  w.Add(Attr::kDescription, long_value);
+  w.AddAll(Attr::kMember, members);
+  w.Add(Attr::kEntryDn, dn);
+  Entry e = std::move(w).Finish({.dn = dn, .ndn = ndn, .model_id = "g1"});
+  EXPECT_EQ(e.dn(), dn);
+  EXPECT_EQ(e.ndn(), ndn);
+  EXPECT_TRUE(e.HasNdn(ndn));
   EXPECT_FALSE(e.HasNdn("cn=big,ou=user"));
   EXPECT_EQ(e.model_id(), "g1");
   EXPECT_EQ(e.password_hash(), "");
-  ASSERT_EQ(e.attributes().size(), 5u);
-  EXPECT_EQ(e.Find(Attr::kMember)->ToStrings(), members);
-  EXPECT_EQ(e.Find(Attr::kMember)->size(), 3000u);
+  ASSERT_EQ(e.attributes().size(), 5u);  // the empty mail is not one of them
+  std::optional<Values> read = e.Find(Attr::kMember);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(std::vector<std::string>(read->begin(), read->end()), members);
+  EXPECT_EQ(read->size(), 3000u);
   EXPECT_EQ(e.Find(Attr::kDescription)->front(), long_value);
-  EXPECT_EQ(e.Find(Attr::kEntryDn)->front(), d.dn);
+  EXPECT_FALSE(e.Find(Attr::kMail).has_value());
   // The DN is served from the entryDN value; an entry without one keeps it apart.
   EXPECT_EQ(e.dn().data(), e.Find(Attr::kEntryDn)->front().data());
-  EntryDraft bare;
-  bare.dn = "cn=Subschema";
-  bare.attributes = {{Attr::kCn, {"Subschema"}}};
-  EXPECT_EQ(Entry(bare).dn(), "cn=Subschema");
-  EXPECT_EQ(Entry(EntryDraft{}).dn(), "");
-  EXPECT_EQ(Entry(EntryDraft{}).attributes().size(), 0u);
-  EXPECT_FALSE(e.Find(Attr::kMail).has_value());
-  // The user attributes form the list a search sends; the operational one is outside it.
-  std::vector<const AttributeValues*> user;
-  for (const AttributeValues& a : d.attributes) {
-    if (a.attr != Attr::kEntryDn) user.push_back(&a);
+  EntryWriter bare(EntryKind::kOrg);
+  bare.Add(Attr::kCn, "Subschema");
+  EXPECT_EQ(std::move(bare).Finish({.dn = "cn=Subschema"}).dn(), "cn=Subschema");
+  EXPECT_EQ(Entry().dn(), "");
+  EXPECT_EQ(Entry().attributes().size(), 0u);
+  // The user attributes form the list a search sends, exactly as the LDAP encoder writes it;
+  // the operational one follows outside it.
+  std::string expected, entry_dn;
+  {
+    ldap::AttributeListEncoder list(&expected, /*types_only=*/false);
+    list.Add("objectClass", classes);
+    list.Add("cn", std::vector<std::string>{"Big"});
+    list.Add("description", std::vector<std::string>{long_value});
+    list.Add("member", members);
+    list.Finish();
+    ldap::AttributeListEncoder one(&entry_dn, false);
+    one.Add("entryDN", std::vector<std::string>{dn});
+    one.Finish();
   }
-  EXPECT_EQ(e.encoded_user_attributes(), EncodeAttributeList(user, false));
+  EXPECT_EQ(e.encoded_user_attributes(), expected);
   std::vector<Attr> order;
   for (EncodedAttribute a : e.attributes()) order.push_back(a.attr);
   EXPECT_EQ(order, (std::vector<Attr>{Attr::kObjectClass, Attr::kCn, Attr::kDescription,
                                       Attr::kMember, Attr::kEntryDn}));
-  auto last = std::next(e.attributes().begin(), 4);
-  EXPECT_EQ((*last).tlv, EncodeAttributeList({&d.attributes[4]}, false).substr(2));
+  EXPECT_EQ((*std::next(e.attributes().begin(), 4)).tlv, entry_dn.substr(2));
 }
 
 }  // namespace
