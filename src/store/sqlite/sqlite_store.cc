@@ -56,8 +56,9 @@ Result<std::unique_ptr<Transaction>> SqliteStore::Begin() {
 Result<directory::OrgData> SqliteStore::LoadOrg(std::string_view org_id) {
   std::lock_guard<std::mutex> lock(reader_mu_);
   Connection& conn = *reader_;
-  // A whole org is read through a memory map (a 1M-user org loads ~25% faster than through
-  // the page cache); the map is dropped right after, so its pages do not stay in the RSS.
+  // A whole org is read through a memory map (bench/RESULTS.md: a 1M-user cold start took 37 s
+  // through the page cache, 30.7 s mapped); the map is dropped right after, so its pages do not
+  // stay in the RSS.
   if (Status s = conn.Exec("PRAGMA mmap_size=4294967296"); !s.ok()) return s;
   auto data = InReadTransaction(conn, [&]() -> Result<directory::OrgData> {
     directory::OrgData data;
