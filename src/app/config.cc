@@ -49,6 +49,8 @@ const Spec kSpecs[] = {
      "days audit events are kept; 0: forever"},
     {"snapshot_poll_millis", Type::kUint, SKYDIR_FIELD(snapshot_poll_millis),
      "how often the change log is followed", 10, 60000},
+    {"snapshot_files", Type::kBool, SKYDIR_FIELD(snapshot_files),
+     "save org snapshots in data_dir/snapshots; a restart loads them instead of rebuilding"},
     {"ldap.listen", Type::kString, SKYDIR_FIELD(ldap.listen),
      "host:port for LDAP with StartTLS; empty disables", 0, 0, Check::kListen},
     {"ldap.listen_tls", Type::kString, SKYDIR_FIELD(ldap.listen_tls),

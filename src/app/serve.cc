@@ -67,8 +67,9 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
   dit::Registry registry;
   dit::SnapshotOptions snapshot_options;
   snapshot_options.suffix = settings.ldap.suffix;
-  service::SnapshotFollower follower(**store, registry, snapshot_options,
-                                     settings.snapshot_poll_millis);
+  service::SnapshotFollower follower(
+      **store, registry, snapshot_options, settings.snapshot_poll_millis,
+      settings.snapshot_files ? settings.data_dir + "/snapshots" : std::string());
   if (Status s = follower.LoadAll(); !s.ok()) return Fail("cannot load the directory: " + s.ToString());
   service::AuditLogOptions audit_options;
   audit_options.retention_days = settings.audit_retention_days;
@@ -167,6 +168,9 @@ int RunServe(const Settings& settings, const ServeOptions& options) {
 
   runtime.Run();
   follower.Stop();
+  if (Status s = follower.SaveAll(); !s.ok()) {
+    LogWarn("snapshot.save_failed", {{"error", s.ToString()}});
+  }
   http_pool.Stop();
   provisioner.Stop();
   pool.Stop();

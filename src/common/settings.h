@@ -108,6 +108,7 @@ struct Settings {
   std::string log_level = "info";
   uint32_t io_threads = 0;  // 0: one per core
   uint32_t snapshot_poll_millis = 200;  // how often the change log is followed
+  bool snapshot_files = true;  // save snapshots under <data_dir>/snapshots for fast restarts
   uint32_t audit_retention_days = 90;   // audit events older than this are deleted; 0: keep
   LdapSettings ldap;
   TlsSettings tls;

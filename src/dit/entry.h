@@ -183,6 +183,7 @@ class Entry {
 
  private:
   friend class EntryWriter;
+  friend class SnapshotCodec;  // snapshot files (snapshot_file.h)
   std::string_view Slice(size_t from, size_t to) const {
     return std::string_view(bytes_).substr(from, to - from);
   }

@@ -85,6 +85,7 @@ class Snapshot {
 
  private:
   friend class SnapshotBuilder;
+  friend class SnapshotCodec;  // snapshot files (snapshot_file.h)
   Snapshot() = default;
 
   using Adjacency = std::vector<std::vector<uint32_t>>;

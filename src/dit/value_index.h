@@ -49,6 +49,7 @@ class ValueIndex {
 
  private:
   friend class Builder;
+  friend class SnapshotCodec;  // snapshot files (snapshot_file.h)
   std::string keys_;
   std::vector<uint32_t> key_at_;   // slot → offset in keys_; one more than there are slots
   std::vector<uint32_t> post_at_;  // slot → offset in postings_; likewise
@@ -92,6 +93,7 @@ class EntryKeyTable {
   }
 
  private:
+  friend class SnapshotCodec;  // snapshot files (snapshot_file.h)
   struct Slot {
     uint32_t hash = 0;
     uint32_t entry_plus_one = 0;  // 0 = empty

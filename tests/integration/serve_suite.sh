@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `skydir serve` as a new user meets it: the demo directory and its printed commands, graceful
-# shutdown on Ctrl-C, a restart that keeps everything, and export → import round trips.
+# shutdown on Ctrl-C, a restart that keeps everything (served from the saved snapshot only when
+# it matches the store), and export → import round trips.
 set -u
 SKYDIR_BIN=${SKYDIR_BIN:-build/src/app/skydir}
 source "$(dirname "$0")/lib/harness.sh"
@@ -34,10 +35,51 @@ elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 if [ "$elapsed_ms" -lt 8000 ]; then ok "Ctrl-C stops the server gracefully (${elapsed_ms} ms)"
 else fail "Ctrl-C stops the server gracefully" "took ${elapsed_ms} ms"; fi
 
+# The snapshot saved at shutdown serves the restart, with what changed while it was down; a
+# saved snapshot that does not match the store (damaged, or from before a restored backup) is
+# never served.
+SNAP="$DATA/snapshots/$ORG.snap"
+SVC_PW=$(awk -F= '/^service_password=/{print $2}' "$DATA/demo.txt")
+title_of() {  # USERNAME: its title, searched over LDAPS as the demo's service account
+  LDAPTLS_CACERT="$DATA/tls/ca.pem" ldapsearch -LLL -x -H "ldaps://localhost:$LDAPS_PORT" \
+    -D "uid=ldap-service,ou=Users,o=$ORG,dc=jumpcloud,dc=com" -w "$SVC_PW" \
+    -b "ou=Users,o=$ORG,dc=jumpcloud,dc=com" "(uid=$1)" title | sed -n 's/^title: //p'
+}
+check "shutdown saves the org's snapshot, readable by its owner only" \
+  bash -c "test -s '$SNAP' && test \$(stat -c %a '$SNAP') = 600"
+mkdir "$WORK/backup" && cp "$DATA"/skydir.db* "$WORK/backup/"
+"$SKYDIR_BIN" --data-dir "$DATA" user set "$ORG" carol --title "Changed While Down" >/dev/null
+
 start_server "$DATA" --demo || exit 1
 check "a restart with --demo reuses the same org" grep -q "Organization ID: $ORG" "$SERVER_OUT"
 check "the data directory has one org after the restart" \
   bash -c "test \$('$SKYDIR_BIN' --data-dir '$DATA' org list | grep -c '[0-9a-f]\{24\}') -eq 1"
+check "the restart serves the org from its saved snapshot" grep -q '"from_files":1' "$DATA.log"
+check "a change made while the server was down is served after the restart" \
+  test "$(title_of carol)" = "Changed While Down"
+check "an unchanged user is served as before" test "$(title_of dave)" = "Site Reliability Engineer"
+stop_server
+
+# The backup taken before that change comes back, and another change is made on it: the saved
+# snapshot (which shows the lost change) must not be served.
+rm -f "$DATA/skydir.db-wal" "$DATA/skydir.db-shm"
+cp "$WORK/backup"/skydir.db* "$DATA/"
+"$SKYDIR_BIN" --data-dir "$DATA" user set "$ORG" dave --title "Changed After Restore" >/dev/null
+start_server "$DATA" --demo || exit 1
+check "a snapshot saved past a restored backup is ignored" \
+  grep -q '"snapshot.file_ignored".*change log differs' "$DATA.log"
+check "after the restore the backup's state is served" \
+  test "$(title_of carol)/$(title_of dave)" = "Engineering Manager/Changed After Restore"
+stop_server
+
+/usr/bin/python3 -c '
+import sys
+p = sys.argv[1]; b = bytearray(open(p, "rb").read()); b[len(b) // 2] ^= 0x40
+open(p, "wb").write(b)' "$SNAP"
+start_server "$DATA" --demo || exit 1
+check "a damaged snapshot file is ignored" grep -q '"snapshot.file_ignored".*checksum' "$DATA.log"
+check "the org is rebuilt from the store instead" \
+  test "$(title_of carol)/$(title_of dave)" = "Engineering Manager/Changed After Restore"
 stop_server
 
 # Export, import into a fresh data directory, export again: the same tree.
