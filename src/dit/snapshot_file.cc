@@ -278,10 +278,13 @@ bool SnapshotCodec::ReadIndex(Source& in, uint32_t entries, ValueIndex* index) {
   for (uint32_t e : index->postings_) {
     if (e >= entries) return false;
   }
+  // Every slot once in the table, the rest empty: a probe always ends.
+  size_t used = 0;
   for (uint32_t s : index->table_) {
     if (s > slots) return false;
+    used += s != 0;
   }
-  return true;
+  return used == slots;
 }
 
 void SnapshotCodec::WriteTable(const EntryKeyTable& table, Sink& out) {
@@ -297,10 +300,12 @@ bool SnapshotCodec::ReadTable(Source& in, uint32_t entries, EntryKeyTable* table
       (!std::has_single_bit(table->slots_.size()) || used * 2 > table->slots_.size())) {
     return false;
   }
+  size_t filled = 0;
   for (const EntryKeyTable::Slot& s : table->slots_) {
     if (s.entry_plus_one > entries) return false;
+    filled += s.entry_plus_one != 0;
   }
-  return true;
+  return filled == used;
 }
 
 void SnapshotCodec::Write(const Snapshot& snap, const SnapshotStamp& stamp,
@@ -369,7 +374,8 @@ Status SnapshotCodec::Read(Source& in, std::string_view org_id, const SnapshotOp
         !in.Get(&e->dn_size_) || !in.Str(&e->bytes_)) {
       return Corrupt(path, "truncated entry");
     }
-    const bool ordered = e->user_end_ <= e->ndn_at_ && e->ndn_at_ <= e->model_at_ &&
+    // The user attribute list's SEQUENCE header comes first, at least two bytes.
+    const bool ordered = e->user_end_ >= 2 && e->user_end_ <= e->ndn_at_ && e->ndn_at_ <= e->model_at_ &&
                          e->model_at_ <= e->hash_at_ && e->hash_at_ <= e->ids_at_ &&
                          e->ids_at_ <= e->bytes_.size() &&
                          uint64_t{e->dn_at_} + e->dn_size_ <= e->bytes_.size();

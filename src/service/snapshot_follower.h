@@ -43,8 +43,9 @@ class SnapshotFollower {
   // Makes a snapshot for every org, from its saved file or from the store. Call once before
   // serving.
   Status LoadAll();
-  // Saves every org whose snapshot changed since it was saved or loaded. The follower thread
-  // calls it once after start; call it again after Stop() at shutdown.
+  // Saves every org whose snapshot changed since it was saved or loaded. The follower starts
+  // one such save after start; call it again after Stop() at shutdown. Not concurrently with
+  // itself.
   Status SaveAll();
   // Rebuilds one org's snapshot now (or removes it if the org is gone).
   Status Refresh(std::string_view org_id);
@@ -85,6 +86,7 @@ class SnapshotFollower {
   std::condition_variable stop_cv_;
   bool stopping_ = false;
   std::thread thread_;
+  std::thread saver_;  // the save after start (Loop)
 };
 
 }  // namespace skydir::service

@@ -29,6 +29,9 @@ if grep -q "^dn:uid=bob,ou=Users" <<<"$out"; then ok "the pasted ldapwhoami logs
 else fail "the pasted ldapwhoami logs in as bob" "$out"; fi
 
 ORG=$(awk '/Organization ID:/{print $3}' "$SERVER_OUT")
+# Saved once soon after start (not only at shutdown), so that a crash does not cost a rebuild.
+for _ in $(seq 50); do test -s "$DATA/snapshots/$ORG.snap" && break; sleep 0.1; done
+check "the org's snapshot is saved while the server runs" test -s "$DATA/snapshots/$ORG.snap"
 start=$(date +%s%N)
 stop_server
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
