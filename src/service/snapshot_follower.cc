@@ -19,8 +19,8 @@ namespace skydir::service {
 namespace {
 
 // Per-org series are not exported: labels would name tenants. The largest org stands for the
-// distribution.
-void RecordSnapshot(const dit::Registry& registry, double build_seconds) {
+// distribution. `build_seconds`: the time of the build or patch just published, if any.
+void RecordSnapshot(const dit::Registry& registry, std::optional<double> build_seconds) {
   static metrics::Registry& r = metrics::Registry::Default();
   static metrics::Gauge* orgs =
       r.Register("skydir_snapshot_orgs", "Organizations served from memory", metrics::Kind::kGauge)
@@ -46,7 +46,7 @@ void RecordSnapshot(const dit::Registry& registry, double build_seconds) {
   orgs->Set(static_cast<int64_t>(all.size()));
   entries->Set(static_cast<int64_t>(total));
   largest->Set(static_cast<int64_t>(max));
-  build->Observe(build_seconds);
+  if (build_seconds) build->Observe(*build_seconds);
 }
 
 }  // namespace
@@ -104,7 +104,7 @@ Result<dit::SnapshotStamp> SnapshotFollower::StampAt(int64_t seq) {
 
 std::optional<dit::SavedSnapshot> SnapshotFollower::LoadSaved(const std::string& org_id,
                                                               int64_t latest_seq) {
-  // Org ids are hex; anything else never names a file.
+  // Org ids are lower-case hex; a name of anything but letters and digits never becomes a path.
   const bool plain = std::all_of(org_id.begin(), org_id.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
   });
@@ -160,6 +160,7 @@ Status SnapshotFollower::LoadAll() {
   // The saved snapshots then take the changes made after them.
   applied_seq_ = from;
   SKYDIR_RETURN_IF_ERROR(CatchUpLocked(&current_to));
+  RecordSnapshot(registry_, std::nullopt);  // orgs read from files were not counted yet
   malloc_trim(0);
   LogInfo("snapshot.loaded_all", {{"orgs", static_cast<int64_t>(orgs.size())},
                                   {"from_files", from_files},

@@ -85,6 +85,17 @@ check "the org is rebuilt from the store instead" \
   test "$(title_of carol)/$(title_of dave)" = "Engineering Manager/Changed After Restore"
 stop_server
 
+# Nothing changed since: the restart only reads the file, and /metrics still counts the org.
+start_full_server "$DATA" "$WORK/full.out" "$WORK/full.log" --demo || exit 1
+check "a restart with nothing changed reads the rebuilt org's file" \
+  grep -q '"from_files":1' "$WORK/full.log"
+metrics=$(curl -s "http://127.0.0.1:$HTTP_PORT/metrics")
+check "/metrics counts the org and its entries read from the file" \
+  bash -c 'grep -q "^skydir_snapshot_orgs 1$" <<<"$1" && grep -q "^skydir_snapshot_entries [1-9]" <<<"$1"' _ "$metrics"
+check "the restart serves what the store holds" \
+  test "$(title_of carol)/$(title_of dave)" = "Engineering Manager/Changed After Restore"
+stop_server
+
 # Export, import into a fresh data directory, export again: the same tree.
 "$SKYDIR_BIN" --data-dir "$DATA" export "$ORG" >"$WORK/first.ldif" 2>"$WORK/err"
 check "export writes LDIF" grep -q "^dn: uid=bob,ou=Users,o=$ORG,dc=jumpcloud,dc=com" "$WORK/first.ldif"
