@@ -1,6 +1,21 @@
 #include "dit/snapshot.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace skydir::dit {
+
+void Snapshot::SetEntries(std::vector<std::shared_ptr<const Entry>> entries) {
+  size_ = static_cast<uint32_t>(entries.size());
+  chunks_.clear();
+  constexpr size_t kChunk = size_t{1} << kChunkBits;
+  for (size_t first = 0; first < entries.size(); first += kChunk) {
+    const size_t last = std::min(entries.size(), first + kChunk);
+    chunks_.push_back(std::make_shared<const Chunk>(
+        std::make_move_iterator(entries.begin() + first),
+        std::make_move_iterator(entries.begin() + last)));
+  }
+}
 
 std::optional<uint32_t> Snapshot::FindByNdn(std::string_view ndn) const {
   int64_t i = by_ndn_->Find(ndn, [this](uint32_t e, std::string_view k) {

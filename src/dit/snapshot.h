@@ -102,6 +102,8 @@ class Snapshot {
   using Chunk = std::vector<std::shared_ptr<const Entry>>;
   std::vector<std::shared_ptr<const Chunk>> chunks_;
   uint32_t size_ = 0;
+  // Makes chunks_ and size_ of every entry, in order (the builder and snapshot files).
+  void SetEntries(std::vector<std::shared_ptr<const Entry>> entries);
   // Keyed by what the entries hold, which a patch never changes (PatchUsers keeps DNs).
   std::shared_ptr<const EntryKeyTable> by_ndn_;
   std::shared_ptr<const EntryKeyTable> by_model_;  // user or group id → entry

@@ -290,8 +290,8 @@ class SnapshotBuilder {
 
   void Finish() {
     std::vector<ValueIndex::Builder> indexes(std::size(kIndexed));
-    snap_->size_ = static_cast<uint32_t>(entries_.size());
-    Snapshot::Chunk chunk;
+    std::vector<std::shared_ptr<const Entry>> sealed;
+    sealed.reserve(entries_.size());
     for (uint32_t i = 0; i < entries_.size(); ++i) {
       Entry& e = entries_[i];
       for (EncodedAttribute a : e.attributes()) {
@@ -301,12 +301,9 @@ class SnapshotBuilder {
           if (auto norm = NormalizeValue(a.attr, v)) indexes[slot].Add(*norm, i);
         }
       }
-      chunk.push_back(std::make_shared<const Entry>(std::move(e)));
-      if (chunk.size() == (1u << Snapshot::kChunkBits) || i + 1 == entries_.size()) {
-        snap_->chunks_.push_back(std::make_shared<const Snapshot::Chunk>(std::move(chunk)));
-        chunk = {};
-      }
+      sealed.push_back(std::make_shared<const Entry>(std::move(e)));
     }
+    snap_->SetEntries(std::move(sealed));
     for (ValueIndex::Builder& index : indexes) {
       snap_->indexes_.push_back(std::make_shared<const ValueIndex>(std::move(index).Build()));
     }

@@ -110,7 +110,8 @@ class Sink {
  private:
   void Flush() {
     checksum_.Update(buffer_.data(), buffer_.size());
-    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+    if (!buffer_.empty() &&
+        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
       ok_ = false;
     }
     buffer_.clear();
@@ -238,11 +239,11 @@ void SnapshotCodec::WriteSettings(const directory::OrgSettings& s, Sink& out) {
 bool SnapshotCodec::ReadSettings(Source& in, directory::OrgSettings* s) {
   uint8_t self_search, upper, lower, digit, symbol, lockout, remove_locked, remove_expired;
   bool ok = in.Get(&self_search) && in.Get(&s->password.min_length) && in.Get(&upper) &&
-            in.Get(&lower) && in.Get(&digit) && in.Get(&symbol) &&
-            in.Get(&s->password.history) && in.Get(&s->password.max_age_days) &&
-            in.Get(&lockout) && in.Get(&s->lockout.max_failures) &&
-            in.Get(&s->lockout.window_seconds) && in.Get(&s->lockout.unlock_after_seconds) &&
-            in.Get(&remove_locked) && in.Get(&remove_expired);
+            in.Get(&lower) && in.Get(&digit) && in.Get(&symbol) && in.Get(&s->password.history) &&
+            in.Get(&s->password.max_age_days) && in.Get(&lockout) &&
+            in.Get(&s->lockout.max_failures) && in.Get(&s->lockout.window_seconds) &&
+            in.Get(&s->lockout.unlock_after_seconds) && in.Get(&remove_locked) &&
+            in.Get(&remove_expired);
   if (!ok) return false;
   s->ldap_self_search = self_search;
   s->password.require_upper = upper;
@@ -326,8 +327,8 @@ void SnapshotCodec::Write(const Snapshot& snap, const SnapshotStamp& stamp,
     out.Put(static_cast<uint8_t>(e.kind));
     out.Put(static_cast<uint8_t>((e.can_bind ? 1 : 0) | (e.binding_user ? 2 : 0)));
     out.Put(e.locked_until);
-    for (uint32_t offset : {e.user_end_, e.ndn_at_, e.model_at_, e.hash_at_, e.ids_at_, e.dn_at_,
-                            e.dn_size_}) {
+    for (uint32_t offset :
+         {e.user_end_, e.ndn_at_, e.model_at_, e.hash_at_, e.ids_at_, e.dn_at_, e.dn_size_}) {
       out.Put(offset);
     }
     out.Str(e.bytes_);
@@ -364,20 +365,21 @@ Status SnapshotCodec::Read(Source& in, std::string_view org_id, const SnapshotOp
   // Each entry takes at least its fixed fields: a count beyond the file is damage.
   constexpr uint64_t kFixedBytes = 2 + 8 + 7 * 4 + 4;
   if (n < 2 || uint64_t{n} * kFixedBytes > in.left()) return Corrupt(path, "bad entry count");
-  Snapshot::Chunk chunk;
+  std::vector<std::shared_ptr<const Entry>> entries;
+  entries.reserve(n);
   for (uint32_t i = 0; i < n; ++i) {
     auto e = std::make_shared<Entry>();
     uint8_t kind = 0, flags = 0;
-    if (!in.Get(&kind) || !in.Get(&flags) || !in.Get(&e->locked_until) ||
-        !in.Get(&e->user_end_) || !in.Get(&e->ndn_at_) || !in.Get(&e->model_at_) ||
-        !in.Get(&e->hash_at_) || !in.Get(&e->ids_at_) || !in.Get(&e->dn_at_) ||
-        !in.Get(&e->dn_size_) || !in.Str(&e->bytes_)) {
+    if (!in.Get(&kind) || !in.Get(&flags) || !in.Get(&e->locked_until) || !in.Get(&e->user_end_) ||
+        !in.Get(&e->ndn_at_) || !in.Get(&e->model_at_) || !in.Get(&e->hash_at_) ||
+        !in.Get(&e->ids_at_) || !in.Get(&e->dn_at_) || !in.Get(&e->dn_size_) ||
+        !in.Str(&e->bytes_)) {
       return Corrupt(path, "truncated entry");
     }
     // The user attribute list's SEQUENCE header comes first, at least two bytes.
-    const bool ordered = e->user_end_ >= 2 && e->user_end_ <= e->ndn_at_ && e->ndn_at_ <= e->model_at_ &&
-                         e->model_at_ <= e->hash_at_ && e->hash_at_ <= e->ids_at_ &&
-                         e->ids_at_ <= e->bytes_.size() &&
+    const bool ordered = e->user_end_ >= 2 && e->user_end_ <= e->ndn_at_ &&
+                         e->ndn_at_ <= e->model_at_ && e->model_at_ <= e->hash_at_ &&
+                         e->hash_at_ <= e->ids_at_ && e->ids_at_ <= e->bytes_.size() &&
                          uint64_t{e->dn_at_} + e->dn_size_ <= e->bytes_.size();
     if (kind > static_cast<uint8_t>(EntryKind::kGroup) || !ordered) {
       return Corrupt(path, "bad entry " + std::to_string(i));
@@ -385,12 +387,9 @@ Status SnapshotCodec::Read(Source& in, std::string_view org_id, const SnapshotOp
     e->kind = static_cast<EntryKind>(kind);
     e->can_bind = flags & 1;
     e->binding_user = flags & 2;
-    chunk.push_back(std::move(e));
-    if (chunk.size() == (1u << Snapshot::kChunkBits) || i + 1 == n) {
-      snap->chunks_.push_back(std::make_shared<const Snapshot::Chunk>(std::move(chunk)));
-      chunk = {};
-    }
+    entries.push_back(std::move(e));
   }
+  snap->SetEntries(std::move(entries));
   if (snap->entry(kOrgEntry).kind != EntryKind::kOrg ||
       snap->entry(kUsersOuEntry).kind != EntryKind::kUsersOu) {
     return Corrupt(path, "bad tree");

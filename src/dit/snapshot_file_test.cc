@@ -2,13 +2,12 @@
 // is damaged, cut short, of another org or of another suffix is refused, never half-read.
 #include "dit/snapshot_file.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-
-#include <gtest/gtest.h>
 
 #include "dit/snapshot_test_util.h"
 

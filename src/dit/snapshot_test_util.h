@@ -1,10 +1,10 @@
 // Small orgs and a full comparison of what two snapshots serve, for the snapshot tests.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "dit/snapshot.h"
 
